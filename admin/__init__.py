@@ -1,0 +1,1 @@
+"""The merchant console (/admin) and the platform operator's console (/platform)."""

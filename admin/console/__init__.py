@@ -1,0 +1,10 @@
+"""The merchant console: every request runs as the signed-in staff member's tenant."""
+
+from flask import Blueprint
+
+from admin.access import guard_console
+
+bp = Blueprint("console", __name__, url_prefix="/admin", template_folder="../templates")
+guard_console(bp)
+
+from admin.console import auth, catalog, staff  # noqa: E402, F401 - routes register on import

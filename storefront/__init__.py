@@ -1,0 +1,47 @@
+"""Kuajing: the storefront application package.
+
+`create_app` is the composition root: it binds the extensions and registers the shopper
+pages, the webhooks and the consoles. It reads configuration only: no other I/O, no queries.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+from storefront import errors, i18n, security
+from storefront.cli import register_commands
+from storefront.config import load_config
+from storefront.extensions import csrf, db, login_manager, migrate
+from storefront.web import init_tenancy
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build a configured application; `config` overrides every other source."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir(app)))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    init_tenancy(app)
+    errors.init_app(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def _migrations_dir(app: Flask) -> Path:
+    return Path(app.root_path).parent / "migrations"
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every area; the consoles live outside the core package."""
+    from admin import console, platform  # noqa: PLC0415 - composition root only
+    from storefront import shop  # noqa: PLC0415
+
+    app.register_blueprint(shop.site)
+    app.register_blueprint(shop.bp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(platform.bp)

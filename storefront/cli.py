@@ -1,0 +1,72 @@
+"""The project's `flask` commands: demo data, RQ workers, tax quotes."""
+
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from rq import SimpleWorker
+
+from storefront.jobs import QUEUES, redis_connection
+
+demo_cli = AppGroup("demo", help="Load the demo stores and print their sign-ins.")
+rq_cli = AppGroup("rq", help="Run background job workers (needs REDIS_URL).")
+
+DEMO_ACCOUNTS = ("operator", "owner", "second_owner", "shopper")
+
+
+def register_commands(app: Flask) -> None:
+    from storefront.commands.tax import tax_cli  # noqa: PLC0415 - keeps click setup lazy
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(rq_cli)
+    app.cli.add_command(tax_cli)
+
+
+@demo_cli.command("load")
+def load_demo_command() -> None:
+    """Create the demo stores once (safe to repeat) and print the demo sign-ins."""
+    from storefront.services import demo  # noqa: PLC0415
+
+    logins_file = Path(current_app.instance_path) / "demo-logins.txt"
+    passwords = _read_passwords(logins_file)
+    fresh = not passwords
+    passwords = passwords or _new_passwords()
+    created = demo.load_demo(passwords)
+    if fresh:
+        if not created:  # the sign-ins file was lost: give the demo accounts new passwords
+            demo.set_demo_passwords(passwords)
+        logins_file.parent.mkdir(parents=True, exist_ok=True)
+        logins_file.write_text("".join(f"{key}={value}\n" for key, value in passwords.items()))
+        logins_file.chmod(0o600)
+    click.echo("Demo loaded." if created else "Demo already present; nothing duplicated.")
+    for line in demo.describe_logins(passwords):
+        click.echo(line)
+
+
+def _new_passwords() -> dict[str, str]:
+    return {name: secrets.token_urlsafe(9) for name in DEMO_ACCOUNTS}
+
+
+def _read_passwords(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    passwords = {name: value for name, value in pairs}
+    return passwords if set(passwords) == set(DEMO_ACCOUNTS) else {}
+
+
+@rq_cli.command("worker")
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def rq_worker(queues: tuple[str, ...], burst: bool) -> None:
+    """Work the given queues (default: all, in priority order) inside the app context."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.UsageError("REDIS_URL is not set: without it jobs run in-process.")
+    unknown = set(queues) - set(QUEUES)
+    if unknown:
+        raise click.UsageError(f"unknown queue(s): {', '.join(sorted(unknown))}")
+    # SimpleWorker runs jobs in this process, which holds the app context and its engine.
+    worker = SimpleWorker(list(queues or QUEUES), connection=redis_connection())
+    worker.work(burst=burst, with_scheduler=True)

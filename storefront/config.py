@@ -1,0 +1,101 @@
+"""Configuration: defaults here, then an optional instance file, then the environment.
+
+Every key is documented where it is defined. `load_config()` never touches the network or
+the database; it only reads files and environment variables.
+"""
+
+import os
+from pathlib import Path
+
+
+class Defaults:
+    # "development" loads the demo-friendly defaults below; anything else is production and
+    # refuses to start without an explicit SECRET_KEY.
+    KUAJING_ENV = "production"
+    # Signs sessions and CSRF tokens. Required in production (environment or instance file).
+    SECRET_KEY: str | None = None
+    # SQLAlchemy URL. Unset: an embedded SQLite file in the instance folder.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Redis for RQ job queues. Unset: jobs run in-process, right after the request's commit.
+    REDIS_URL: str | None = None
+    # Languages offered, first is the default (Chinese first).
+    LANGUAGES = ("zh_CN", "en")
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+    # Cookies: secure by default; development over plain http turns SESSION_COOKIE_SECURE off.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
+    # Login throttling: at most this many failures per account or address per window.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    # Key for the keyed hash of ID numbers in the platform-wide quota ledger.
+    # Defaults to SECRET_KEY; set it separately so rotating SECRET_KEY keeps the ledger.
+    IDENTITY_HASH_KEY: str | None = None
+    # Rows per page in consoles and lists.
+    PAGE_SIZE = 20
+    # Stripe: the official library, pointed at STRIPE_API_BASE when set (the local server).
+    STRIPE_SECRET_KEY: str | None = None
+    STRIPE_WEBHOOK_SECRET: str | None = None
+    STRIPE_API_BASE: str | None = None
+    # Minutes before an unpaid order expires and releases its quota.
+    UNPAID_ORDER_TTL_MINUTES = 30
+    # Days after shipment before receipt is confirmed automatically.
+    AUTO_RECEIPT_DAYS = 10
+
+
+_ENV_KEYS = {
+    "KUAJING_ENV": str,
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "IDENTITY_HASH_KEY": str,
+    "STRIPE_SECRET_KEY": str,
+    "STRIPE_WEBHOOK_SECRET": str,
+    "STRIPE_API_BASE": str,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the application."""
+
+
+def load_config(app, overrides: dict | None) -> None:
+    """Fill app.config from defaults, instance/settings.py, the environment, then overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile(Path(app.instance_path) / "settings.py", silent=True)
+    for key in _ENV_KEYS:
+        if os.environ.get(key):
+            target = "SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key
+            app.config[target] = os.environ[key]
+    app.config.update(overrides or {})
+    _apply_environment(app)
+
+
+def _apply_environment(app) -> None:
+    config = app.config
+    uri = config.get("SQLALCHEMY_DATABASE_URI")
+    if uri and uri.startswith("postgresql://"):
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://") :]
+    if config["KUAJING_ENV"] == "development":
+        config.setdefault("SQLALCHEMY_DATABASE_URI", None)
+        if not config.get("SQLALCHEMY_DATABASE_URI"):
+            path = Path(app.instance_path) / "kuajing.db"
+            config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+        config["SESSION_COOKIE_SECURE"] = False
+        config["REMEMBER_COOKIE_SECURE"] = False
+    if not config.get("SECRET_KEY"):
+        raise ConfigError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "(or KUAJING_ENV=development for a local demo)."
+        )
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        raise ConfigError("DATABASE_URL is not set (a PostgreSQL URL in production).")
+    config.setdefault("IDENTITY_HASH_KEY", None)
+    if not config.get("IDENTITY_HASH_KEY"):
+        config["IDENTITY_HASH_KEY"] = config["SECRET_KEY"]

@@ -1,0 +1,48 @@
+"""Language selection: an explicit choice, then Accept-Language, then the store's default."""
+
+from flask import Flask, current_app, g, request, session
+
+from flask_babel import lazy_gettext as _l
+
+from storefront.extensions import babel
+
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+TAX_TAG_LABELS = {
+    "cross_border_retail": _l("Cross-border retail"),
+    "domestic_dropship": _l("Domestic drop-ship"),
+    "overseas_consolidation": _l("Overseas consolidation"),
+    "direct_mail": _l("Overseas direct mail"),
+}
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_language_choice)
+    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, tax_tag_label=tax_tag_label)
+
+
+def tax_tag_label(tag: str | None) -> str:
+    """Return the shopper-facing name of a tax tag (跨境零售, 海外直邮 ...)."""
+    return str(TAX_TAG_LABELS.get(tag, tag or ""))
+
+
+def remember_language_choice() -> None:
+    """Keep `?lang=xx` (the switch in every page) for the rest of the session."""
+    chosen = request.args.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        session["lang"] = chosen
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    tenant = g.get("tenant")
+    store_default = tenant.default_locale if tenant is not None else languages[0]
+    accepted = request.accept_languages.best_match(
+        [lang.replace("_", "-") for lang in languages]
+    )
+    if accepted and request.accept_languages.quality(accepted) > 0:
+        return accepted.replace("-", "_")
+    return store_default

@@ -1,0 +1,99 @@
+"""Orders: one per supplier group of a checkout, with lines and a transition log."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.extensions import db
+from storefront.models.types import Money, Percent, UTCDateTime, utcnow
+from storefront.tenancy import TenantScoped
+
+
+class Checkout(TenantScoped, db.Model):
+    """What one shopper placed at once: one payment for all its orders."""
+
+    __tablename__ = "checkouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True)  # the double-submit key
+    shopper_id: Mapped[int] = mapped_column(ForeignKey("shoppers.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    orders = relationship("Order", back_populates="checkout", order_by="Order.id")
+
+
+class Order(TenantScoped, db.Model):
+    """An order of one supplier's goods; figures are computed server-side and frozen here."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_tenant_status_placed", "tenant_id", "status", "placed_at"),
+        CheckConstraint("total = goods_total + freight + tax_due", name="total_adds_up"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    checkout_id: Mapped[int] = mapped_column(ForeignKey("checkouts.id"), index=True)
+    shopper_id: Mapped[int] = mapped_column(ForeignKey("shoppers.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    # tax: tag None is a non-tax order; rates are the template's, in percent, at placement
+    tax_tag: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    tax_method: Mapped[str] = mapped_column(String(12))
+    policy_code: Mapped[str] = mapped_column(String(20))
+    tariff_rate: Mapped[Decimal | None] = mapped_column(Percent, nullable=True)
+    consumption_rate: Mapped[Decimal | None] = mapped_column(Percent, nullable=True)
+    vat_rate: Mapped[Decimal | None] = mapped_column(Percent, nullable=True)
+    postal_rate: Mapped[Decimal | None] = mapped_column(Percent, nullable=True)
+    goods_total: Mapped[Decimal] = mapped_column(Money)
+    freight: Mapped[Decimal] = mapped_column(Money)
+    tariff: Mapped[Decimal] = mapped_column(Money)
+    consumption_tax: Mapped[Decimal] = mapped_column(Money)
+    vat: Mapped[Decimal] = mapped_column(Money)
+    tax_due: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(Money)
+    # buyer (real-name identity) and consignee, copied at placement
+    buyer_name: Mapped[str] = mapped_column(String(60))
+    buyer_id_number: Mapped[str] = mapped_column(String(18))
+    buyer_phone: Mapped[str] = mapped_column(String(20))
+    consignee: Mapped[str] = mapped_column(String(60))
+    consignee_phone: Mapped[str] = mapped_column(String(20))
+    consignee_address: Mapped[str] = mapped_column(String(300))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shopper = relationship("Shopper")
+    supplier = relationship("Supplier")
+    checkout = relationship("Checkout", back_populates="orders")
+    lines = relationship("OrderLine", back_populates="order", order_by="OrderLine.line_no")
+    events = relationship("OrderEvent", back_populates="order", order_by="OrderEvent.id")
+
+
+class OrderLine(TenantScoped, db.Model):
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    line_no: Mapped[int]
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    price: Mapped[Decimal] = mapped_column(Money)
+    quantity: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column(Money)
+    order = relationship("Order", back_populates="lines")
+
+
+class OrderEvent(TenantScoped, db.Model):
+    """One transition: who, when, from, to, why (SPEC §5)."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    order = relationship("Order", back_populates="events")

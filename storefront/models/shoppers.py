@@ -1,0 +1,67 @@
+"""Shoppers of a store, their addresses and buyer identities (实名信息)."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.extensions import db
+from storefront.models.accounts import PasswordMixin
+from storefront.models.types import UTCDateTime, utcnow
+from storefront.tenancy import TenantScoped
+
+
+class Shopper(TenantScoped, PasswordMixin, UserMixin, db.Model):
+    """A customer of one store; signs in at that store only."""
+
+    __tablename__ = "shoppers"
+    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    addresses = relationship("Address", back_populates="shopper", order_by="Address.id")
+    identities = relationship("BuyerIdentity", back_populates="shopper", order_by="BuyerIdentity.id")
+
+    def get_id(self) -> str:
+        return f"shopper:{self.id}"
+
+
+class Address(TenantScoped, db.Model):
+    """A delivery address (consignee) in mainland China."""
+
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shopper_id: Mapped[int] = mapped_column(ForeignKey("shoppers.id"), index=True)
+    consignee: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str] = mapped_column(String(20))
+    province: Mapped[str] = mapped_column(String(30))
+    city: Mapped[str] = mapped_column(String(30))
+    district: Mapped[str] = mapped_column(String(30), default="")
+    detail: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(6), default="")
+    shopper = relationship("Shopper", back_populates="addresses")
+
+    def one_line(self) -> str:
+        return f"{self.province}{self.city}{self.district}{self.detail}"
+
+
+class BuyerIdentity(TenantScoped, db.Model):
+    """The real-name identity customs requires for a cross-border order (SPEC §1)."""
+
+    __tablename__ = "buyer_identities"
+    __table_args__ = (UniqueConstraint("tenant_id", "shopper_id", "id_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shopper_id: Mapped[int] = mapped_column(ForeignKey("shoppers.id"), index=True)
+    real_name: Mapped[str] = mapped_column(String(60))
+    id_number: Mapped[str] = mapped_column(String(18))
+    phone: Mapped[str] = mapped_column(String(20))
+    shopper = relationship("Shopper", back_populates="identities")
+
+    @property
+    def masked_id(self) -> str:
+        return f"{self.id_number[:3]}***********{self.id_number[-4:]}"

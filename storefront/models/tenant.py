@@ -1,0 +1,26 @@
+"""The tenant: one merchant's store."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.extensions import db
+from storefront.models.types import UTCDateTime, utcnow
+
+
+class Tenant(db.Model):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    default_locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    limit_policy_code: Mapped[str] = mapped_column(
+        ForeignKey("limit_policies.code"), default="seed"
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"

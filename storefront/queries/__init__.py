@@ -1,0 +1,1 @@
+"""Read-only lookups for pages, lists and exports."""

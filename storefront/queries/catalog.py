@@ -1,0 +1,42 @@
+"""Catalogue lookups for the storefront."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storefront.extensions import db
+from storefront.models import Product, Supplier
+
+
+def store_products(page: int, per_page: int):
+    """Return one page of the store's active products, newest first."""
+    statement = (
+        select(Product)
+        .where(Product.active)
+        .options(selectinload(Product.tax_template), selectinload(Product.supplier))
+        .order_by(Product.id.desc())
+    )
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def active_product_or_404(product_id: int) -> Product:
+    """Return the store's active product, or 404 (another store's id is simply not found)."""
+    return db.first_or_404(select(Product).where(Product.id == product_id, Product.active))
+
+
+def suppliers() -> list[Supplier]:
+    """Return the merchant's suppliers by name."""
+    return db.session.scalars(select(Supplier).order_by(Supplier.name)).all()
+
+
+def supplier_or_404(supplier_id: int) -> Supplier:
+    return db.first_or_404(select(Supplier).where(Supplier.id == supplier_id))
+
+
+def console_products(page: int, per_page: int):
+    """Return one page of the merchant's products, newest first."""
+    statement = (
+        select(Product)
+        .options(selectinload(Product.tax_template), selectinload(Product.supplier))
+        .order_by(Product.id.desc())
+    )
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)

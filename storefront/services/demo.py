@@ -1,0 +1,166 @@
+"""The demo: two stores (the second shows isolation), products of every tag, one shopper."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.models import (
+    Address,
+    BuyerIdentity,
+    PlatformOperator,
+    Product,
+    Shopper,
+    StaffUser,
+    Supplier,
+    TaxTemplate,
+    Tenant,
+)
+from storefront.tenancy import system_context, tenant_context
+
+DEMO_SLUG = "demo"
+SECOND_SLUG = "second"
+EMAILS = {
+    "operator": "operator@kuajing.example",
+    "owner": "owner@demo.example",
+    "second_owner": "owner@second.example",
+    "shopper": "shopper@demo.example",
+}
+# Rates in percent. "Seed example" is the template of the seed's worked examples.
+TEMPLATES = [
+    ("Seed example", "5", "6", "7", "8"),
+    ("Direct mail 50%", "5", "6", "7", "50"),
+    ("Cosmetics", "0", "15", "13", "20"),
+]
+# (sku, name, price, stock, supplier index, template name or None, tag or None)
+PRODUCTS = [
+    ("CB-100", "澳洲奶粉 800g", "100.00", 500, 0, "Seed example", "cross_border_retail"),
+    ("CB-1980", "日本美容仪", "1980.00", 50, 0, "Seed example", "cross_border_retail"),
+    ("CB-3000", "瑞士腕表", "3000.00", 20, 0, "Seed example", "cross_border_retail"),
+    ("DD-800", "韩国护肤套装", "800.00", 80, 1, "Seed example", "domestic_dropship"),
+    ("OC-268", "德国维生素", "268.00", 200, 1, "Cosmetics", "overseas_consolidation"),
+    ("DM-1100", "意大利手提包", "1100.00", 15, 1, "Direct mail 50%", "direct_mail"),
+    ("DM-500", "法国香水", "500.00", 40, 1, "Direct mail 50%", "direct_mail"),
+    ("DM-600", "英国羊绒围巾", "600.00", 40, 1, "Direct mail 50%", "direct_mail"),
+    ("NT-88", "景德镇茶具", "88.00", 300, 1, None, None),
+    ("NT-39", "折叠雨伞", "39.00", 300, 1, None, None),
+]
+
+
+def load_demo(passwords: dict[str, str]) -> bool:
+    """Create the demo once; return False (and change nothing) when it already exists."""
+    with system_context():
+        if db.session.scalar(select(Tenant.id).where(Tenant.slug == DEMO_SLUG)):
+            return False
+        demo = Tenant(slug=DEMO_SLUG, name="跨境优选 Demo Store", limit_policy_code="seed")
+        second = Tenant(slug=SECOND_SLUG, name="Second Store", limit_policy_code="cn-2019")
+        operator = PlatformOperator(email=EMAILS["operator"], name="Platform operator")
+        operator.set_password(passwords["operator"])
+        db.session.add_all([demo, second, operator])
+        db.session.flush()
+    with tenant_context(demo.id):
+        _fill_store(demo, passwords["owner"], EMAILS["owner"])
+        _add_shopper(passwords["shopper"])
+    with tenant_context(second.id):
+        _fill_store(second, passwords["second_owner"], EMAILS["second_owner"])
+    db.session.commit()
+    return True
+
+
+def set_demo_passwords(passwords: dict[str, str]) -> None:
+    """Give the demo accounts these passwords (when the printed sign-ins were lost)."""
+    with system_context():
+        accounts = {
+            "operator": db.session.scalar(
+                select(PlatformOperator).where(PlatformOperator.email == EMAILS["operator"])
+            ),
+            "owner": _by_email(StaffUser, EMAILS["owner"]),
+            "second_owner": _by_email(StaffUser, EMAILS["second_owner"]),
+            "shopper": _by_email(Shopper, EMAILS["shopper"]),
+        }
+        for name, account in accounts.items():
+            if account is not None:
+                account.set_password(passwords[name])
+        db.session.commit()
+
+
+def describe_logins(passwords: dict[str, str]) -> list[str]:
+    """Return the console lines that tell a newcomer where to sign in."""
+    return [
+        "Storefront:        http://127.0.0.1:5000/s/demo/  (second store: /s/second/)",
+        f"  shopper          {EMAILS['shopper']} / {passwords['shopper']}",
+        "Merchant console:  http://127.0.0.1:5000/admin/",
+        f"  demo owner       {EMAILS['owner']} / {passwords['owner']}",
+        f"  second owner     {EMAILS['second_owner']} / {passwords['second_owner']}",
+        "Platform console:  http://127.0.0.1:5000/platform/",
+        f"  operator         {EMAILS['operator']} / {passwords['operator']}",
+    ]
+
+
+def _by_email(model, email: str):
+    return db.session.scalar(select(model).where(model.email == email))
+
+
+def _fill_store(tenant: Tenant, owner_password: str, owner_email: str) -> None:
+    owner = StaffUser(email=owner_email, name="店主 Owner", role="owner")
+    owner.set_password(owner_password)
+    suppliers = [
+        Supplier(name="悉尼保税仓 Sydney Bonded", freight=Decimal("0.00")),
+        Supplier(
+            name="东京直邮 Tokyo Direct",
+            freight=Decimal("12.00"),
+            free_shipping_from=Decimal("199.00"),
+        ),
+    ]
+    templates = {
+        name: TaxTemplate(
+            name=name,
+            tariff_rate=Decimal(tariff),
+            consumption_rate=Decimal(ct),
+            vat_rate=Decimal(vat),
+            postal_rate=Decimal(postal),
+        )
+        for name, tariff, ct, vat, postal in TEMPLATES
+    }
+    db.session.add_all([owner, *suppliers, *templates.values()])
+    for sku, name, price, stock, supplier, template, tag in PRODUCTS:
+        db.session.add(
+            Product(
+                sku=sku,
+                name=name if tenant.slug == DEMO_SLUG else f"{name} ({tenant.slug})",
+                price=Decimal(price),
+                stock=stock,
+                supplier=suppliers[supplier],
+                tax_template=templates.get(template),
+                tax_tag=tag,
+                description="",
+            )
+        )
+
+
+def _add_shopper(password: str) -> None:
+    shopper = Shopper(email=EMAILS["shopper"], name="张三")
+    shopper.set_password(password)
+    db.session.add(shopper)
+    db.session.flush()
+    db.session.add_all(
+        [
+            Address(
+                shopper_id=shopper.id,
+                consignee="张三",
+                phone="13800138000",
+                province="上海市",
+                city="上海市",
+                district="浦东新区",
+                detail="世纪大道100号",
+                postcode="200120",
+            ),
+            # A published example number with a valid GB 11643 check digit.
+            BuyerIdentity(
+                shopper_id=shopper.id,
+                real_name="张三",
+                id_number="11010519491231002X",
+                phone="13800138000",
+            ),
+        ]
+    )

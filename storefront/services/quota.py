@@ -1,0 +1,113 @@
+"""The platform-wide quota ledger: reserve on placement, release on cancel/reject/refund.
+
+Usage is read and reserved under a row lock on the person (SELECT ... FOR UPDATE on
+PostgreSQL), so two checkouts of one person queue up and can never together pass a limit.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storefront.extensions import db
+from storefront.models.ledger import QuotaMovement, QuotaPerson
+
+# Customs counts calendar years and days in China time.
+CHINA = ZoneInfo("Asia/Shanghai")
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Usage:
+    annual: Decimal
+    day: Decimal
+
+
+def person_hash(id_number: str) -> str:
+    """Return the keyed hash that stands for a person in the ledger."""
+    key = current_app.config["IDENTITY_HASH_KEY"].encode()
+    return hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()
+
+
+def china_day(moment: datetime) -> date:
+    return moment.astimezone(CHINA).date()
+
+
+def usage(person: str, moment: datetime) -> Usage:
+    """Return the person's annual and same-day use at `moment` (no lock)."""
+    day = china_day(moment)
+    annual = db.session.scalar(
+        select(func.coalesce(func.sum(QuotaMovement.annual_amount), 0)).where(
+            QuotaMovement.person_hash == person, QuotaMovement.year == day.year
+        )
+    )
+    daily = db.session.scalar(
+        select(func.coalesce(func.sum(QuotaMovement.day_amount), 0)).where(
+            QuotaMovement.person_hash == person, QuotaMovement.day == day
+        )
+    )
+    return Usage(Decimal(annual).quantize(ZERO), Decimal(daily).quantize(ZERO))
+
+
+def lock_person(person: str) -> None:
+    """Create the person's ledger row if missing and lock it until the transaction ends."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(QuotaPerson).values(person_hash=person).on_conflict_do_nothing()
+    )
+    db.session.execute(
+        select(QuotaPerson.person_hash).where(QuotaPerson.person_hash == person).with_for_update()
+    )
+
+
+def reserve(person: str, order, annual: Decimal, day_amount: Decimal, moment: datetime) -> None:
+    """Record the order's reservation (call with the person locked)."""
+    _move(person, order, annual, day_amount, moment, "reserve")
+
+
+def release(order, reason: str, share: Decimal = Decimal(1)) -> None:
+    """Release `share` (1 = all) of what the order still holds, e.g. a refunded part."""
+    held_annual, held_day, person, day = _held(order.id)
+    if person is None or held_annual <= 0 and held_day <= 0:
+        return
+    lock_person(person)
+    annual = (held_annual * share).quantize(ZERO)
+    daily = (held_day * share).quantize(ZERO)
+    db.session.add(
+        QuotaMovement(person_hash=person, tenant_id=order.tenant_id, order_id=order.id,
+                      year=day.year, day=day, annual_amount=-annual, day_amount=-daily,
+                      reason=reason)
+    )
+
+
+def _move(person, order, annual, day_amount, moment, reason) -> None:
+    day = china_day(moment)
+    db.session.add(
+        QuotaMovement(person_hash=person, tenant_id=order.tenant_id, order_id=order.id,
+                      year=day.year, day=day, annual_amount=annual, day_amount=day_amount,
+                      reason=reason)
+    )
+
+
+def _held(order_id: int):
+    reservation = db.session.scalar(
+        select(QuotaMovement).where(
+            QuotaMovement.order_id == order_id, QuotaMovement.reason == "reserve"
+        )
+    )
+    if reservation is None:
+        return ZERO, ZERO, None, None
+    annual, daily = db.session.execute(
+        select(func.sum(QuotaMovement.annual_amount), func.sum(QuotaMovement.day_amount)).where(
+            QuotaMovement.order_id == order_id
+        )
+    ).one()
+    return Decimal(annual), Decimal(daily), reservation.person_hash, reservation.day

@@ -1,0 +1,27 @@
+"""Store home and product pages; the platform landing page."""
+
+from flask import current_app, render_template, request
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.models import Tenant
+from storefront.queries.catalog import active_product_or_404, store_products
+from storefront.shop import bp, site
+
+
+@site.route("/")
+def index():
+    stores = db.session.scalars(select(Tenant).where(Tenant.active).order_by(Tenant.id)).all()
+    return render_template("shop/index.html", stores=stores)
+
+
+@bp.route("/")
+def home():
+    page = request.args.get("page", 1, type=int)
+    products = store_products(page, current_app.config["PAGE_SIZE"])
+    return render_template("shop/home.html", products=products)
+
+
+@bp.route("/products/<int:product_id>")
+def product(product_id: int):
+    return render_template("shop/product.html", product=active_product_or_404(product_id))

@@ -1,0 +1,50 @@
+"""Shopper forms; every validation failure becomes a message beside its field."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
+
+from storefront.domain.identity import validate_prc_id
+
+MAINLAND_MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland mobile number."))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))],
+    )
+
+
+class AddressForm(FlaskForm):
+    consignee = StringField(_l("Consignee"), validators=[DataRequired(), Length(max=60)])
+    phone = StringField(_l("Phone"), validators=[DataRequired(), MAINLAND_MOBILE])
+    province = StringField(_l("Province"), validators=[DataRequired(), Length(max=30)])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=30)])
+    district = StringField(_l("District"), validators=[Length(max=30)])
+    detail = StringField(_l("Street address"), validators=[DataRequired(), Length(max=200)])
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[Regexp(r"^(\d{6})?$", message=_l("A postcode has 6 digits."))],
+    )
+
+
+class IdentityForm(FlaskForm):
+    real_name = StringField(_l("Real name"), validators=[DataRequired(), Length(max=60)])
+    id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), Length(max=18)])
+    phone = StringField(_l("Phone"), validators=[DataRequired(), MAINLAND_MOBILE])
+
+    def validate_id_number(self, field) -> None:
+        try:
+            field.data = validate_prc_id(field.data.strip())
+        except ValueError as error:
+            raise ValidationError(_l("This is not a valid resident ID number.")) from error

@@ -1,0 +1,127 @@
+"""Tenant isolation in one place, fail closed.
+
+Every ORM statement that touches a tenant-owned model (``TenantScoped``) gets the current
+tenant's criteria added by a session hook; with no tenant set it is refused. New rows get
+``tenant_id`` stamped on flush, and a row of another tenant can be neither inserted nor
+moved. Crossing tenants is possible only inside ``system_context()`` (grep for it).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.schema import ForeignKey
+
+_current_tenant: ContextVar[int | None] = ContextVar("current_tenant", default=None)
+_system: ContextVar[bool] = ContextVar("system_context", default=False)
+
+
+class TenantNotSet(RuntimeError):
+    """A tenant-owned table was queried or written with no tenant in context."""
+
+
+class CrossTenantWrite(RuntimeError):
+    """A row of one tenant was written while another tenant is in context."""
+
+
+class TenantScoped:
+    """Mixin for every tenant-owned model: a NOT NULL tenant_id filtered centrally."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy declared_attr signature
+        return mapped_column(ForeignKey("tenants.id"), nullable=False, index=True)
+
+
+def current_tenant_id() -> int | None:
+    """Return the tenant in context, or None."""
+    return _current_tenant.get()
+
+
+def require_tenant_id() -> int:
+    """Return the tenant in context or raise TenantNotSet."""
+    tenant_id = _current_tenant.get()
+    if tenant_id is None:
+        raise TenantNotSet("no tenant in context for a tenant-owned query")
+    return tenant_id
+
+
+def in_system_context() -> bool:
+    return _system.get()
+
+
+@contextmanager
+def tenant_context(tenant_id: int) -> Iterator[int]:
+    """Run the block as the given tenant (jobs, commands, tests)."""
+    token = _current_tenant.set(tenant_id)
+    system_token = _system.set(False)
+    try:
+        yield tenant_id
+    finally:
+        _system.reset(system_token)
+        _current_tenant.reset(token)
+
+
+@contextmanager
+def system_context() -> Iterator[None]:
+    """Run the block across tenants: the only way to bypass the tenant filter."""
+    token = _system.set(True)
+    try:
+        yield
+    finally:
+        _system.reset(token)
+
+
+def enter_tenant(tenant_id: int):
+    """Set the tenant for the rest of a request; return the token for `leave_tenant`."""
+    return _current_tenant.set(tenant_id)
+
+
+def leave_tenant(token) -> None:
+    _current_tenant.reset(token)
+
+
+def _touches_tenant_data(state) -> bool:
+    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _filter_by_tenant(state) -> None:
+    if _system.get() or not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return  # the criteria travel with the parent statement (propagate_to_loaders)
+    if not _touches_tenant_data(state):
+        return
+    tenant_id = require_tenant_id()
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped,
+            lambda cls: cls.tenant_id == tenant_id,
+            include_aliases=True,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_tenant(session, flush_context, instances) -> None:
+    if _system.get():
+        _check_system_rows(session)
+        return
+    for obj in session.new:
+        if isinstance(obj, TenantScoped):
+            tenant_id = require_tenant_id()
+            if obj.tenant_id is None:
+                obj.tenant_id = tenant_id
+            elif obj.tenant_id != tenant_id:
+                raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
+    for obj in session.dirty:
+        if isinstance(obj, TenantScoped) and obj.tenant_id != require_tenant_id():
+            raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
+
+
+def _check_system_rows(session) -> None:
+    for obj in session.new:
+        if isinstance(obj, TenantScoped) and obj.tenant_id is None:
+            raise TenantNotSet(f"{type(obj).__name__} needs an explicit tenant_id")

@@ -1,0 +1,52 @@
+"""Request-scoped tenancy for the web layers: the tenant is resolved once per request."""
+
+from flask import Blueprint, Flask, abort, g, request
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.models import Tenant
+from storefront.tenancy import enter_tenant, leave_tenant
+
+
+def init_tenancy(app: Flask) -> None:
+    app.teardown_request(_leave_request_tenant)
+
+
+def set_request_tenant(tenant: Tenant) -> None:
+    """Make `tenant` the tenant of this request (filter, stamping, templates)."""
+    g.tenant = tenant
+    g.tenant_token = enter_tenant(tenant.id)
+
+
+def _leave_request_tenant(exc) -> None:
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        leave_tenant(token)
+
+
+def store_blueprint(name: str, import_name: str, **options) -> Blueprint:
+    """A blueprint under /s/<store_slug>/ whose requests run as that store's tenant."""
+    blueprint = Blueprint(name, import_name, url_prefix="/s/<store_slug>", **options)
+
+    @blueprint.url_value_preprocessor
+    def _resolve_store(endpoint, values) -> None:
+        slug = (values or {}).pop("store_slug", None)
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.active))
+        if tenant is None:
+            abort(404)
+        set_request_tenant(tenant)
+
+    @blueprint.url_defaults
+    def _add_store_slug(endpoint, values) -> None:
+        if "store_slug" not in values and g.get("tenant") is not None:
+            values["store_slug"] = g.tenant.slug
+
+    return blueprint
+
+
+def safe_next_url(default: str) -> str:
+    """Return ?next= when it is a local path, else `default` (no open redirects)."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

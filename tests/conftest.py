@@ -1,0 +1,98 @@
+"""Test fixtures: real PostgreSQL and Redis, schema migrated once, each test rolled back.
+
+Set TEST_DATABASE_URL / TEST_REDIS_URL to use running servers; otherwise throwaway ones
+are started for the session. Every test runs with two tenants present.
+"""
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from storefront import create_app
+from storefront.extensions import db
+from tests.support import factories
+from tests.support.servers import postgres_server, redis_server
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    if os.environ.get("TEST_REDIS_URL"):
+        yield os.environ["TEST_REDIS_URL"]
+        return
+    with redis_server() as url:
+        yield url
+
+
+def test_config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": None,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def session(app):
+    """Bind the app's session to one connection whose transaction is rolled back after."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def tenants(session):
+    """Two stores, A and B, each with a full set of data; B's ids feed isolation tests."""
+    return factories.two_tenants()
+
+
+def truncate_all(app) -> None:
+    """Empty every table but the platform's reference data (for tests that commit)."""
+    keep = {"limit_policies", "alembic_version"}
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables if t.name not in keep]
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        db.session.remove()

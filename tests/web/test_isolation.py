@@ -1,0 +1,86 @@
+"""Two-tenant isolation: every console and storefront URL, with B's ids, as A's user.
+
+Routes are discovered from the URL map, so a new route is covered the day it is added; a
+route argument with no known owner fails the suite until it is mapped below.
+"""
+
+import pytest
+from werkzeug.routing import Rule
+
+from tests.web.helpers import login_shopper, login_staff
+
+# How to find tenant B's object for each route argument.
+B_IDS = {
+    "product_id": lambda b: b.product.id,
+    "supplier_id": lambda b: b.supplier.id,
+    "template_id": lambda b: b.template.id,
+    "address_id": lambda b: b.address.id,
+    "identity_id": lambda b: b.identity.id,
+}
+
+
+def _rules(app, prefix: str) -> list[Rule]:
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith(prefix) and set(rule.arguments) - {"store_slug"}
+    ]
+
+
+def _url(app, rule: Rule, b, slug: str | None) -> str:
+    values = {}
+    for argument in rule.arguments:
+        if argument == "store_slug":
+            values[argument] = slug
+        else:
+            assert argument in B_IDS, f"map route argument {argument!r} of {rule.endpoint}"
+            values[argument] = B_IDS[argument](b)
+    with app.test_request_context():
+        return app.url_for(rule.endpoint, **values)
+
+
+def _methods(rule: Rule) -> list[str]:
+    return sorted(rule.methods & {"GET", "POST"})
+
+
+def test_the_suite_sees_routes_to_walk(app):
+    assert len(_rules(app, "console.")) >= 1
+    assert len(_rules(app, "shop.")) >= 3
+
+
+@pytest.mark.parametrize("area", ["console.", "shop."])
+def test_a_user_of_tenant_a_gets_404_for_every_object_of_tenant_b(app, client, tenants, area):
+    a, b = tenants.a, tenants.b
+    if area == "console.":
+        login_staff(client, a.owner)
+    else:
+        login_shopper(client, a.tenant, a.shopper)
+    checked = []
+    for rule in _rules(app, area):
+        url = _url(app, rule, b, a.tenant.slug)
+        for method in _methods(rule):
+            response = client.open(url, method=method, data={})
+            assert response.status_code == 404, f"{method} {url} gave {response.status_code}"
+            checked.append(url)
+    assert checked
+
+
+def test_console_lists_show_only_the_signed_in_tenant(client, tenants):
+    login_staff(client, tenants.a.owner)
+    for page in ("/admin/products", "/admin/suppliers", "/admin/staff", "/admin/"):
+        body = client.get(page).get_data(as_text=True)
+        assert tenants.b.product.name not in body
+        assert tenants.b.supplier.name not in body
+        assert tenants.b.owner.email not in body
+
+
+def test_a_shopper_session_does_not_cross_stores(client, tenants):
+    login_shopper(client, tenants.a.tenant, tenants.a.shopper)
+    response = client.get(f"/s/{tenants.b.tenant.slug}/account")
+    assert response.status_code == 302  # not signed in at store B
+    assert "/login" in response.headers["Location"]
+
+
+def test_staff_cannot_reach_the_platform_console(client, tenants):
+    login_staff(client, tenants.a.owner)
+    assert client.get("/platform/").status_code == 302

@@ -1,0 +1,52 @@
+"""Jobs run in-process without Redis and under a real RQ worker with it."""
+
+from redis import Redis
+from rq import Queue, SimpleWorker
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.jobs import enqueue
+from storefront.jobs.notifications import welcome_shopper
+from storefront.models import Notification
+from storefront.tenancy import tenant_context
+
+
+def _welcomes(tenant_id: int, shopper_id: int) -> list[Notification]:
+    with tenant_context(tenant_id):
+        return db.session.scalars(
+            select(Notification).where(Notification.shopper_id == shopper_id)
+        ).all()
+
+
+def test_without_redis_a_job_runs_in_process(app, tenants):
+    a = tenants.a
+    with app.test_request_context():
+        assert enqueue(welcome_shopper, a.tenant.id, a.shopper.id, queue="notifications") is None
+    assert [n.kind for n in _welcomes(a.tenant.id, a.shopper.id)] == ["welcome"]
+
+
+def test_jobs_are_idempotent(app, tenants):
+    a = tenants.a
+    welcome_shopper(a.tenant.id, a.shopper.id)
+    welcome_shopper(a.tenant.id, a.shopper.id)
+    assert len(_welcomes(a.tenant.id, a.shopper.id)) == 1
+
+
+def test_a_real_rq_worker_runs_the_job_against_redis(app, session, tenants, redis_url):
+    a = tenants.a
+    app.config["REDIS_URL"] = redis_url
+    app.extensions.pop("redis", None)
+    try:
+        with app.app_context():
+            job = enqueue(welcome_shopper, a.tenant.id, a.shopper.id, queue="notifications")
+            assert job is not None and job.origin == "notifications"
+            connection = Redis.from_url(redis_url)
+            worker = SimpleWorker([Queue("notifications", connection=connection)],
+                                  connection=connection)
+            assert worker.work(burst=True)
+            job.refresh()
+            assert job.is_finished, job.latest_result()
+    finally:
+        app.config["REDIS_URL"] = None
+        app.extensions.pop("redis", None)
+    assert [n.kind for n in _welcomes(a.tenant.id, a.shopper.id)] == ["welcome"]

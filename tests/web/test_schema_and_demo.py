@@ -1,0 +1,36 @@
+"""Migrations match the models; the demo loads once and only once."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from storefront.extensions import db
+from storefront.models import LimitPolicyRow, Product, StaffUser, Tenant
+from storefront.services import demo
+from storefront.tenancy import system_context
+
+
+def test_migrations_leave_no_difference_with_the_models(app, session):
+    context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
+    assert compare_metadata(context, db.metadata) == []
+
+
+def test_migrations_load_both_limit_policies(session):
+    policies = {row.code: row for row in db.session.scalars(select(LimitPolicyRow))}
+    assert set(policies) == {"seed", "cn-2019"}
+    assert str(policies["seed"].order_limit) == "2000.00"
+    assert str(policies["cn-2019"].annual_limit) == "26000.00"
+
+
+def test_demo_loads_every_tag_and_two_stores_once(session):
+    passwords = {name: "pw-" + name for name in ("operator", "owner", "second_owner", "shopper")}
+    assert demo.load_demo(passwords) is True
+    assert demo.load_demo(passwords) is False
+    with system_context():
+        assert db.session.scalar(select(func.count()).select_from(Tenant)) == 2
+        tags = set(db.session.scalars(select(Product.tax_tag)))
+        owner = db.session.scalar(select(StaffUser).where(StaffUser.email == demo.EMAILS["owner"]))
+    assert tags == {None, "cross_border_retail", "domestic_dropship", "overseas_consolidation",
+                    "direct_mail"}
+    assert owner.check_password("pw-owner")
+    assert any("owner@demo.example" in line for line in demo.describe_logins(passwords))
