@@ -1,9 +1,28 @@
 """Console forms."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 
 class LoginForm(FlaskForm):
@@ -30,3 +49,59 @@ class StaffForm(FlaskForm):
     password = PasswordField(
         _l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)]
     )
+
+
+def _rate_field(label):
+    return DecimalField(
+        label,
+        places=4,
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=0, max=Decimal("99.9999"), message=_l("A rate is at least 0 and below 100.")
+            ),
+        ],
+    )
+
+
+class TaxTemplateForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    tariff_rate = _rate_field(_l("Tariff rate (%)"))
+    consumption_rate = _rate_field(_l("Consumption tax rate (%)"))
+    vat_rate = _rate_field(_l("VAT rate (%)"))
+    postal_rate = _rate_field(_l("Postal articles tax rate (%)"))
+
+
+TAX_TAG_CHOICES = [
+    ("cross_border_retail", _l("Cross-border retail")),
+    ("domestic_dropship", _l("Domestic drop-ship")),
+    ("overseas_consolidation", _l("Overseas consolidation")),
+    ("direct_mail", _l("Overseas direct mail")),
+]
+
+
+class ProductForm(FlaskForm):
+    sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    price = DecimalField(
+        _l("Price (¥)"), places=2, validators=[InputRequired(), NumberRange(min=0)]
+    )
+    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0)])
+    supplier_id = SelectField(_l("Supplier"), coerce=int)
+    active = BooleanField(_l("On sale"), default=True)
+    is_tax_product = BooleanField(_l("Tax product (cross-border)"))
+    tax_template_id = SelectField(_l("Tax template"), coerce=int)
+    tax_tag = SelectField(_l("Tax tag"), choices=TAX_TAG_CHOICES)
+
+    def validate_tax_template_id(self, field) -> None:
+        if self.is_tax_product.data and not field.data:
+            raise ValidationError(_l("A tax product needs a tax template."))
+
+
+class StoreSettingsForm(FlaskForm):
+    name = StringField(_l("Store name"), validators=[DataRequired(), Length(max=120)])
+    default_locale = SelectField(
+        _l("Store language"), choices=[("zh_CN", "中文"), ("en", "English")]
+    )
+    limit_policy_code = SelectField(_l("Limit policy"))

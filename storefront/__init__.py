@@ -38,8 +38,8 @@ def _migrations_dir(app: Flask) -> Path:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area; the consoles live outside the core package."""
-    from admin import console, platform  # noqa: PLC0415 - composition root only
-    from storefront import shop  # noqa: PLC0415
+    from admin import console, platform
+    from storefront import shop
 
     app.register_blueprint(shop.site)
     app.register_blueprint(shop.bp)

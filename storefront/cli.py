@@ -17,7 +17,7 @@ DEMO_ACCOUNTS = ("operator", "owner", "second_owner", "shopper")
 
 
 def register_commands(app: Flask) -> None:
-    from storefront.commands.tax import tax_cli  # noqa: PLC0415 - keeps click setup lazy
+    from storefront.commands.tax import tax_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(rq_cli)
@@ -27,7 +27,7 @@ def register_commands(app: Flask) -> None:
 @demo_cli.command("load")
 def load_demo_command() -> None:
     """Create the demo stores once (safe to repeat) and print the demo sign-ins."""
-    from storefront.services import demo  # noqa: PLC0415
+    from storefront.services import demo
 
     logins_file = Path(current_app.instance_path) / "demo-logins.txt"
     passwords = _read_passwords(logins_file)

@@ -6,6 +6,7 @@ the database; it only reads files and environment variables.
 
 import os
 from pathlib import Path
+from typing import ClassVar
 
 
 class Defaults:
@@ -16,7 +17,7 @@ class Defaults:
     SECRET_KEY: str | None = None
     # SQLAlchemy URL. Unset: an embedded SQLite file in the instance folder.
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     # Redis for RQ job queues. Unset: jobs run in-process, right after the request's commit.
     REDIS_URL: str | None = None
     # Languages offered, first is the default (Chinese first).

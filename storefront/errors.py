@@ -9,7 +9,6 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from storefront.services.errors import NotFound
 
 
-
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -31,8 +30,9 @@ def json_error(status: int, code: str, message: str, fields: dict | None = None)
 def _http_error(error: HTTPException):
     status = error.code or 500
     if wants_json():
-        return json_error(status, (error.name or "error").lower().replace(" ", "_"),
-                          error.description or "")
+        return json_error(
+            status, (error.name or "error").lower().replace(" ", "_"), error.description or ""
+        )
     return render_template("errors/error.html", status=status, message=_message(status)), status
 
 

@@ -1,9 +1,10 @@
 """Language selection: an explicit choice, then Accept-Language, then the store's default."""
 
 from flask import Flask, current_app, g, request, session
-
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from storefront.domain.money import format_money, round_money
 from storefront.extensions import babel
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -18,7 +19,17 @@ TAX_TAG_LABELS = {
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(remember_language_choice)
-    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, tax_tag_label=tax_tag_label)
+    app.jinja_env.globals.update(
+        language_names=LANGUAGE_NAMES,
+        tax_tag_label=tax_tag_label,
+        money=money,
+        get_locale=get_locale,
+    )
+
+
+def money(amount) -> str:
+    """Format a Decimal amount of yuan with two decimals, rounded half-up."""
+    return format_money(round_money(amount))
 
 
 def tax_tag_label(tag: str | None) -> str:
@@ -40,9 +51,7 @@ def select_locale() -> str:
         return chosen
     tenant = g.get("tenant")
     store_default = tenant.default_locale if tenant is not None else languages[0]
-    accepted = request.accept_languages.best_match(
-        [lang.replace("_", "-") for lang in languages]
-    )
+    accepted = request.accept_languages.best_match([lang.replace("_", "-") for lang in languages])
     if accepted and request.accept_languages.quality(accepted) > 0:
         return accepted.replace("-", "_")
     return store_default

@@ -4,6 +4,7 @@ from flask import Flask, current_app
 
 from storefront.extensions import db, login_manager
 from storefront.models import PlatformOperator, Shopper, StaffUser
+from storefront.queries import row_or_none
 from storefront.tenancy import current_tenant_id, system_context
 
 CONTENT_SECURITY_POLICY = (
@@ -44,5 +45,5 @@ def load_user(user_id: str):
         operator = db.session.get(PlatformOperator, int(raw_id))
         return operator if operator and operator.active else None
     if kind == "shopper" and current_tenant_id() is not None:
-        return db.session.get(Shopper, int(raw_id))
+        return row_or_none(Shopper, int(raw_id))
     return None

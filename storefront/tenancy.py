@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 from sqlalchemy.schema import ForeignKey
+from sqlalchemy.sql import util as sql_util
 
 _current_tenant: ContextVar[int | None] = ContextVar("current_tenant", default=None)
 _system: ContextVar[bool] = ContextVar("system_context", default=False)
@@ -30,7 +31,7 @@ class TenantScoped:
     """Mixin for every tenant-owned model: a NOT NULL tenant_id filtered centrally."""
 
     @declared_attr
-    def tenant_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy declared_attr signature
+    def tenant_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("tenants.id"), nullable=False, index=True)
 
 
@@ -82,8 +83,30 @@ def leave_tenant(token) -> None:
     _current_tenant.reset(token)
 
 
+def _tenant_tables() -> set:
+    found, pending = set(), list(TenantScoped.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if hasattr(model, "__table__"):
+            found.add(model.__table__)
+    return found
+
+
 def _touches_tenant_data(state) -> bool:
-    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+    """Look at every table of the statement (joins, subqueries, select_from), not the entities:
+    `select(func.count()).select_from(Model)` names no entity but reads tenant rows."""
+    if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
+        return True
+    tables = sql_util.find_tables(
+        state.statement,
+        check_columns=True,
+        include_aliases=True,
+        include_joins=True,
+        include_selects=True,
+        include_crud=True,
+    )
+    return not _tenant_tables().isdisjoint(tables)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -9,6 +9,7 @@ import os
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from flask_sqlalchemy.session import Session
 
 from storefront import create_app
 from storefront.extensions import db
@@ -58,6 +59,13 @@ def app(database_url):
     return app
 
 
+class ConnectionBoundSession(Session):
+    """Flask-SQLAlchemy's session would pick the engine; this one keeps the test connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture
 def session(app):
     """Bind the app's session to one connection whose transaction is rolled back after."""
@@ -66,7 +74,11 @@ def session(app):
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": ConnectionBoundSession,
+            }
         )
         try:
             yield db.session

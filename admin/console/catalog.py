@@ -4,8 +4,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from admin.console import bp
-from admin.forms import SupplierForm
+from admin.forms import TAX_TAG_CHOICES, ProductForm, SupplierForm
 from storefront.queries import catalog as catalog_queries
+from storefront.queries import tax as tax_queries
 from storefront.services import catalog
 from storefront.services.errors import Conflict
 
@@ -34,6 +35,39 @@ def edit_supplier(supplier_id: int | None = None):
 
 @bp.route("/products")
 def products():
+    filters = catalog_queries.ProductFilters(
+        tag=request.args.get("tag") or None,
+        template_id=request.args.get("template_id", type=int),
+        search=request.args.get("q", "").strip(),
+    )
     page = request.args.get("page", 1, type=int)
-    listing = catalog_queries.console_products(page, current_app.config["PAGE_SIZE"])
-    return render_template("admin/products.html", products=listing)
+    listing = catalog_queries.console_products(filters, page, current_app.config["PAGE_SIZE"])
+    return render_template(
+        "admin/products.html",
+        products=listing,
+        filters=filters,
+        templates=tax_queries.templates(),
+        tags=TAX_TAG_CHOICES,
+    )
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+def edit_product(product_id: int | None = None):
+    product = catalog_queries.product_or_404(product_id) if product_id else None
+    form = ProductForm(obj=product)
+    if product is not None and request.method == "GET":
+        form.is_tax_product.data = product.is_tax_product
+        form.tax_tag.data = product.tax_tag or "cross_border_retail"
+    form.supplier_id.choices = [(s.id, s.name) for s in catalog_queries.suppliers()]
+    form.tax_template_id.choices = [(0, "—")] + [(t.id, t.name) for t in tax_queries.templates()]
+    if form.validate_on_submit():
+        try:
+            catalog.save_product(product, form.data)
+        except Conflict:
+            form.sku.errors.append(_("Another product already has this SKU."))
+        else:
+            flash(_("Product saved."), "success")
+            return redirect(url_for("console.products"))
+    title = _("Edit product") if product else _("New product")
+    return render_template("admin/form_page.html", form=form, title=title)

@@ -2,7 +2,9 @@
 
 from storefront.models.accounts import LoginAttempt, PlatformOperator, StaffUser
 from storefront.models.catalog import Product, Supplier
+from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
+from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
 from storefront.models.tenant import Tenant
@@ -10,11 +12,17 @@ from storefront.models.tenant import Tenant
 __all__ = [
     "Address",
     "BuyerIdentity",
+    "Checkout",
     "LimitPolicyRow",
     "LoginAttempt",
     "Notification",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
     "PlatformOperator",
     "Product",
+    "QuotaMovement",
+    "QuotaPerson",
     "Shopper",
     "StaffUser",
     "Supplier",

@@ -23,7 +23,9 @@ class Shopper(TenantScoped, PasswordMixin, UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     addresses = relationship("Address", back_populates="shopper", order_by="Address.id")
-    identities = relationship("BuyerIdentity", back_populates="shopper", order_by="BuyerIdentity.id")
+    identities = relationship(
+        "BuyerIdentity", back_populates="shopper", order_by="BuyerIdentity.id"
+    )
 
     def get_id(self) -> str:
         return f"shopper:{self.id}"

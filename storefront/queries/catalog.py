@@ -1,4 +1,6 @@
-"""Catalogue lookups for the storefront."""
+"""Catalogue lookups for the storefront and the console."""
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -32,11 +34,30 @@ def supplier_or_404(supplier_id: int) -> Supplier:
     return db.first_or_404(select(Supplier).where(Supplier.id == supplier_id))
 
 
-def console_products(page: int, per_page: int):
-    """Return one page of the merchant's products, newest first."""
-    statement = (
-        select(Product)
-        .options(selectinload(Product.tax_template), selectinload(Product.supplier))
-        .order_by(Product.id.desc())
+@dataclass(frozen=True)
+class ProductFilters:
+    tag: str | None = None  # a tax tag, or "none" for non-tax products
+    template_id: int | None = None
+    search: str = ""
+
+
+def console_products(filters: ProductFilters, page: int, per_page: int):
+    """Return one page of the merchant's products matching the filters, newest first."""
+    statement = select(Product).options(
+        selectinload(Product.tax_template), selectinload(Product.supplier)
     )
+    if filters.tag == "none":
+        statement = statement.where(Product.tax_tag.is_(None))
+    elif filters.tag:
+        statement = statement.where(Product.tax_tag == filters.tag)
+    if filters.template_id:
+        statement = statement.where(Product.tax_template_id == filters.template_id)
+    if filters.search:
+        pattern = f"%{filters.search}%"
+        statement = statement.where(Product.name.ilike(pattern) | Product.sku.ilike(pattern))
+    statement = statement.order_by(Product.id.desc())
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def product_or_404(product_id: int) -> Product:
+    return db.first_or_404(select(Product).where(Product.id == product_id))

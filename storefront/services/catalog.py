@@ -3,8 +3,9 @@
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.models import Supplier
-from storefront.services.errors import Conflict
+from storefront.models import Product, Supplier, TaxTemplate
+from storefront.queries import row_or_none
+from storefront.services.errors import Conflict, NotFound
 
 
 def save_supplier(supplier: Supplier | None, data: dict) -> Supplier:
@@ -22,3 +23,28 @@ def save_supplier(supplier: Supplier | None, data: dict) -> Supplier:
     db.session.add(supplier)
     db.session.commit()
     return supplier
+
+
+def save_product(product: Product | None, data: dict) -> Product:
+    """Create or update a product; a tax product carries one template and one tag."""
+    sku = data["sku"].strip()
+    clash = select(Product.id).where(Product.sku == sku)
+    if product is not None:
+        clash = clash.where(Product.id != product.id)
+    if db.session.scalar(clash):
+        raise Conflict(sku)
+    if row_or_none(Supplier, data["supplier_id"]) is None:
+        raise NotFound("supplier")
+    product = product or Product()
+    product.sku, product.name = sku, data["name"].strip()
+    product.description = data["description"] or ""
+    product.price, product.stock = data["price"], data["stock"]
+    product.supplier_id, product.active = data["supplier_id"], data["active"]
+    taxed = data["is_tax_product"]
+    if taxed and row_or_none(TaxTemplate, data["tax_template_id"]) is None:
+        raise NotFound("tax template")
+    product.tax_template_id = data["tax_template_id"] if taxed else None
+    product.tax_tag = data["tax_tag"] if taxed else None
+    db.session.add(product)
+    db.session.commit()
+    return product

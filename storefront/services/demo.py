@@ -61,8 +61,10 @@ def load_demo(passwords: dict[str, str]) -> bool:
     with tenant_context(demo.id):
         _fill_store(demo, passwords["owner"], EMAILS["owner"])
         _add_shopper(passwords["shopper"])
+        db.session.flush()
     with tenant_context(second.id):
         _fill_store(second, passwords["second_owner"], EMAILS["second_owner"])
+        db.session.flush()
     db.session.commit()
     return True
 

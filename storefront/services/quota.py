@@ -60,9 +60,7 @@ def lock_person(person: str) -> None:
     """Create the person's ledger row if missing and lock it until the transaction ends."""
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(QuotaPerson).values(person_hash=person).on_conflict_do_nothing()
-    )
+    db.session.execute(insert(QuotaPerson).values(person_hash=person).on_conflict_do_nothing())
     db.session.execute(
         select(QuotaPerson.person_hash).where(QuotaPerson.person_hash == person).with_for_update()
     )
@@ -76,24 +74,38 @@ def reserve(person: str, order, annual: Decimal, day_amount: Decimal, moment: da
 def release(order, reason: str, share: Decimal = Decimal(1)) -> None:
     """Release `share` (1 = all) of what the order still holds, e.g. a refunded part."""
     held_annual, held_day, person, day = _held(order.id)
-    if person is None or held_annual <= 0 and held_day <= 0:
+    if person is None or (held_annual <= 0 and held_day <= 0):
         return
     lock_person(person)
     annual = (held_annual * share).quantize(ZERO)
     daily = (held_day * share).quantize(ZERO)
     db.session.add(
-        QuotaMovement(person_hash=person, tenant_id=order.tenant_id, order_id=order.id,
-                      year=day.year, day=day, annual_amount=-annual, day_amount=-daily,
-                      reason=reason)
+        QuotaMovement(
+            person_hash=person,
+            tenant_id=order.tenant_id,
+            order_id=order.id,
+            year=day.year,
+            day=day,
+            annual_amount=-annual,
+            day_amount=-daily,
+            reason=reason,
+        )
     )
 
 
 def _move(person, order, annual, day_amount, moment, reason) -> None:
     day = china_day(moment)
     db.session.add(
-        QuotaMovement(person_hash=person, tenant_id=order.tenant_id, order_id=order.id,
-                      year=day.year, day=day, annual_amount=annual, day_amount=day_amount,
-                      reason=reason)
+        QuotaMovement(
+            person_hash=person,
+            tenant_id=order.tenant_id,
+            order_id=order.id,
+            year=day.year,
+            day=day,
+            annual_amount=annual,
+            day_amount=day_amount,
+            reason=reason,
+        )
     )
 
 

@@ -1,11 +1,12 @@
 """Store home and product pages; the platform landing page."""
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import Tenant
 from storefront.queries.catalog import active_product_or_404, store_products
+from storefront.services.cart import estimate_product_tax
 from storefront.shop import bp, site
 
 
@@ -24,4 +25,6 @@ def home():
 
 @bp.route("/products/<int:product_id>")
 def product(product_id: int):
-    return render_template("shop/product.html", product=active_product_or_404(product_id))
+    product = active_product_or_404(product_id)
+    estimate = estimate_product_tax(g.tenant, product)
+    return render_template("shop/product.html", product=product, estimate=estimate)

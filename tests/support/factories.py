@@ -104,17 +104,25 @@ def shopper(email: str | None = None) -> Shopper:
 
 
 def address(shopper_row: Shopper) -> Address:
-    row = Address(shopper_id=shopper_row.id, consignee="张三", phone="13800138000",
-                  province="上海市", city="上海市", district="浦东新区", detail="世纪大道100号",
-                  postcode="200120")
+    row = Address(
+        shopper_id=shopper_row.id,
+        consignee="张三",
+        phone="13800138000",
+        province="上海市",
+        city="上海市",
+        district="浦东新区",
+        detail="世纪大道100号",
+        postcode="200120",
+    )
     db.session.add(row)
     db.session.flush()
     return row
 
 
 def identity(shopper_row: Shopper, id_number: str = VALID_IDS[0]) -> BuyerIdentity:
-    row = BuyerIdentity(shopper_id=shopper_row.id, real_name="张三", id_number=id_number,
-                        phone="13800138000")
+    row = BuyerIdentity(
+        shopper_id=shopper_row.id, real_name="张三", id_number=id_number, phone="13800138000"
+    )
     db.session.add(row)
     db.session.flush()
     return row

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -38,14 +38,36 @@ def start_postgres() -> dict:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     data, port = root / "data", free_port()
-    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "--auth=trust", "--no-sync",
-                 "-E", "UTF8", "--locale=C.UTF-8", "-U", "postgres")
-    options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"),
-                 "-o", options, "start")
-    _as_postgres(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
-                 "postgres", "app")
+    _as_postgres(
+        str(PG_BIN / "initdb"),
+        "-D",
+        str(data),
+        "--auth=trust",
+        "--no-sync",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "-U",
+        "postgres",
+    )
+    options = (
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    _as_postgres(
+        str(PG_BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(root / "log"),
+        "-o",
+        options,
+        "start",
+    )
+    _as_postgres(
+        str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "app"
+    )
     return {"url": f"postgresql+psycopg://postgres@127.0.0.1:{port}/app", "root": str(root)}
 
 
@@ -59,8 +81,19 @@ def start_redis() -> dict:
     """Start a fresh Redis without persistence; return its state (url, pid, dir)."""
     workdir, port = tempfile.mkdtemp(prefix="kuajing-redis-"), free_port()
     process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", workdir],
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
         stdout=subprocess.DEVNULL,
         start_new_session=True,
     )
@@ -69,10 +102,8 @@ def start_redis() -> dict:
 
 
 def stop_redis(state: dict) -> None:
-    try:
+    with suppress(ProcessLookupError):
         os.kill(state["pid"], signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     shutil.rmtree(state["root"], ignore_errors=True)
 
 

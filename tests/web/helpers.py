@@ -16,7 +16,5 @@ def login_shopper(client, store, shopper) -> None:
 
 
 def login_operator(client, operator) -> None:
-    response = client.post(
-        "/platform/login", data={"email": operator.email, "password": PASSWORD}
-    )
+    response = client.post("/platform/login", data={"email": operator.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)

@@ -52,18 +52,33 @@ def test_operator_signs_in_to_the_platform_console_and_sees_every_store(client, 
 
 def test_shopper_registers_and_keeps_addresses_and_identities(client, tenants):
     slug = tenants.a.tenant.slug
-    response = client.post(f"/s/{slug}/register", data={
-        "name": "李四", "email": "li@example.com", "password": "long enough", "confirm": "long enough"
-    })
+    response = client.post(
+        f"/s/{slug}/register",
+        data={
+            "name": "李四",
+            "email": "li@example.com",
+            "password": "long enough",
+            "confirm": "long enough",
+        },
+    )
     assert response.status_code == 302
-    response = client.post(f"/s/{slug}/account/identities/new", data={
-        "real_name": "李四", "id_number": "11010519491231002x", "phone": "13900139000"
-    })
+    response = client.post(
+        f"/s/{slug}/account/identities/new",
+        data={"real_name": "李四", "id_number": "11010519491231002x", "phone": "13900139000"},
+    )
     assert response.status_code == 302
-    response = client.post(f"/s/{slug}/account/addresses/new", data={
-        "consignee": "李四", "phone": "13900139000", "province": "北京市", "city": "北京市",
-        "district": "朝阳区", "detail": "建国路1号", "postcode": "100020",
-    })
+    response = client.post(
+        f"/s/{slug}/account/addresses/new",
+        data={
+            "consignee": "李四",
+            "phone": "13900139000",
+            "province": "北京市",
+            "city": "北京市",
+            "district": "朝阳区",
+            "detail": "建国路1号",
+            "postcode": "100020",
+        },
+    )
     assert response.status_code == 302
     with tenant_context(tenants.a.tenant.id):
         shopper = db.session.scalar(select(Shopper).where(Shopper.email == "li@example.com"))
@@ -73,30 +88,40 @@ def test_shopper_registers_and_keeps_addresses_and_identities(client, tenants):
 
 def test_an_invalid_id_number_is_a_form_error(client, tenants):
     login_shopper(client, tenants.a.tenant, tenants.a.shopper)
-    response = client.post(f"/s/{tenants.a.tenant.slug}/account/identities/new", data={
-        "real_name": "张三", "id_number": "110105194912310021", "phone": "13800138000"
-    })
+    response = client.post(
+        f"/s/{tenants.a.tenant.slug}/account/identities/new",
+        data={"real_name": "张三", "id_number": "110105194912310021", "phone": "13800138000"},
+    )
     assert response.status_code == 200
     assert "身份证号码无效" in response.get_data(as_text=True)
     with tenant_context(tenants.a.tenant.id):
-        assert db.session.scalar(
-            select(BuyerIdentity).where(BuyerIdentity.id_number == "110105194912310021")
-        ) is None
+        assert (
+            db.session.scalar(
+                select(BuyerIdentity).where(BuyerIdentity.id_number == "110105194912310021")
+            )
+            is None
+        )
 
 
 def test_bad_form_input_is_shown_in_the_page(client, tenants):
-    response = client.post(f"/s/{tenants.a.tenant.slug}/register", data={
-        "name": "", "email": "not-an-email", "password": "short", "confirm": "other"
-    })
+    response = client.post(
+        f"/s/{tenants.a.tenant.slug}/register",
+        data={"name": "", "email": "not-an-email", "password": "short", "confirm": "other"},
+    )
     assert response.status_code == 200
     assert 'class="error"' in response.get_data(as_text=True)
 
 
 def test_same_email_registers_separately_in_two_stores(client, tenants):
     for store in (tenants.a.tenant, tenants.b.tenant):
-        response = client.post(f"/s/{store.slug}/register", data={
-            "name": "王五", "email": "wang@example.com", "password": "long enough",
-            "confirm": "long enough",
-        })
+        response = client.post(
+            f"/s/{store.slug}/register",
+            data={
+                "name": "王五",
+                "email": "wang@example.com",
+                "password": "long enough",
+                "confirm": "long enough",
+            },
+        )
         assert response.status_code == 302
         client.post(f"/s/{store.slug}/logout")

@@ -26,27 +26,28 @@ def test_without_redis_a_job_runs_in_process(app, tenants):
 
 
 def test_jobs_are_idempotent(app, tenants):
-    a = tenants.a
-    welcome_shopper(a.tenant.id, a.shopper.id)
-    welcome_shopper(a.tenant.id, a.shopper.id)
-    assert len(_welcomes(a.tenant.id, a.shopper.id)) == 1
+    tenant_id, shopper_id = tenants.a.tenant.id, tenants.a.shopper.id
+    welcome_shopper(tenant_id, shopper_id)
+    welcome_shopper(tenant_id, shopper_id)
+    assert len(_welcomes(tenant_id, shopper_id)) == 1
 
 
 def test_a_real_rq_worker_runs_the_job_against_redis(app, session, tenants, redis_url):
-    a = tenants.a
+    tenant_id, shopper_id = tenants.a.tenant.id, tenants.a.shopper.id
     app.config["REDIS_URL"] = redis_url
     app.extensions.pop("redis", None)
     try:
         with app.app_context():
-            job = enqueue(welcome_shopper, a.tenant.id, a.shopper.id, queue="notifications")
+            job = enqueue(welcome_shopper, tenant_id, shopper_id, queue="notifications")
             assert job is not None and job.origin == "notifications"
             connection = Redis.from_url(redis_url)
-            worker = SimpleWorker([Queue("notifications", connection=connection)],
-                                  connection=connection)
+            worker = SimpleWorker(
+                [Queue("notifications", connection=connection)], connection=connection
+            )
             assert worker.work(burst=True)
             job.refresh()
             assert job.is_finished, job.latest_result()
     finally:
         app.config["REDIS_URL"] = None
         app.extensions.pop("redis", None)
-    assert [n.kind for n in _welcomes(a.tenant.id, a.shopper.id)] == ["welcome"]
+    assert [n.kind for n in _welcomes(tenant_id, shopper_id)] == ["welcome"]

@@ -30,7 +30,12 @@ def test_demo_loads_every_tag_and_two_stores_once(session):
         assert db.session.scalar(select(func.count()).select_from(Tenant)) == 2
         tags = set(db.session.scalars(select(Product.tax_tag)))
         owner = db.session.scalar(select(StaffUser).where(StaffUser.email == demo.EMAILS["owner"]))
-    assert tags == {None, "cross_border_retail", "domestic_dropship", "overseas_consolidation",
-                    "direct_mail"}
+    assert tags == {
+        None,
+        "cross_border_retail",
+        "domestic_dropship",
+        "overseas_consolidation",
+        "direct_mail",
+    }
     assert owner.check_password("pw-owner")
     assert any("owner@demo.example" in line for line in demo.describe_logins(passwords))

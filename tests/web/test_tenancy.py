@@ -26,9 +26,7 @@ def test_queries_see_only_the_current_tenant(tenants):
 
 def test_joins_and_aggregates_are_filtered_too(tenants):
     with tenant_context(tenants.a.tenant.id):
-        count = db.session.scalar(
-            select(func.count()).select_from(Product).join(Supplier)
-        )
+        count = db.session.scalar(select(func.count()).select_from(Product).join(Supplier))
         assert count == 2
 
 
@@ -37,8 +35,11 @@ def test_bulk_updates_touch_only_the_current_tenant(tenants):
         db.session.execute(update(Product).values(stock=7))
     db.session.expire_all()
     with system_context():
-        stocks = dict(db.session.execute(select(Product.tenant_id, func.max(Product.stock))
-                                         .group_by(Product.tenant_id)).all())
+        stocks = dict(
+            db.session.execute(
+                select(Product.tenant_id, func.max(Product.stock)).group_by(Product.tenant_id)
+            ).all()
+        )
     assert stocks[tenants.a.tenant.id] == 7
     assert stocks[tenants.b.tenant.id] == 100
 

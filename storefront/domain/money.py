@@ -1,0 +1,35 @@
+"""Money in yuan: Decimal only, and the one place that rounds (ROUND_HALF_UP, 四舍五入)."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+def round_money(amount: Decimal) -> Decimal:
+    """Round to the fen, half up."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal) -> str:
+    """Return the amount as a string with exactly two decimals."""
+    return f"{round_money(amount):.2f}"
+
+
+def parse_money(text: str) -> Decimal:
+    """Parse a non-negative amount with at most two decimals, or raise ValueError."""
+    try:
+        amount = Decimal(str(text).strip())
+    except InvalidOperation as error:
+        raise ValueError(f"not an amount: {text!r}") from error
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"an amount must be a finite number of at least 0: {text!r}")
+    if amount != amount.quantize(CENT):
+        raise ValueError(f"an amount has at most two decimals: {text!r}")
+    return amount.quantize(CENT)
+
+
+def rate_from_percent(percent: Decimal) -> Decimal:
+    """Turn a rate in percent (e.g. 9.1) into a fraction (0.091), exactly."""
+    return Decimal(percent) / HUNDRED

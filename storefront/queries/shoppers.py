@@ -1,0 +1,16 @@
+"""Lookups of the signed-in shopper's own rows."""
+
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.models import BuyerIdentity, Shopper
+
+
+def chosen_identity(user, identity_id: int | None) -> BuyerIdentity | None:
+    """Return the shopper's chosen identity, else their first one, else None."""
+    if not isinstance(user._get_current_object(), Shopper):
+        return None
+    statement = select(BuyerIdentity).where(BuyerIdentity.shopper_id == user.id)
+    if identity_id:
+        statement = statement.where(BuyerIdentity.id == identity_id)
+    return db.session.scalars(statement.order_by(BuyerIdentity.id)).first()

@@ -1,0 +1,199 @@
+"""The cart snapshot: every figure the shopper sees, computed once, server-side.
+
+The cart itself is only {product id: quantity}; this module loads the products, groups
+them into one future order per supplier (SPEC §3), checks what may not be bought together,
+and quotes tax and limits for each group with the person's current quota use.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storefront.domain.cart_rules import CartItem, MixProblem, check_mix
+from storefront.domain.limits import LimitPolicy, OrderQuote, QuoteLine, quote_order
+from storefront.domain.tax import TaxRates, TaxTag
+from storefront.extensions import db
+from storefront.models import BuyerIdentity, LimitPolicyRow, Product, Supplier, Tenant
+from storefront.services import quota
+
+ZERO = Decimal("0.00")
+MAX_QUANTITY = 99
+
+
+@dataclass(frozen=True)
+class CartLine:
+    product: Product
+    quantity: int
+
+    @property
+    def amount(self) -> Decimal:
+        return self.product.price * self.quantity
+
+
+@dataclass
+class CartGroup:
+    """The lines that become one order: one supplier, one tax class."""
+
+    supplier: Supplier
+    lines: list[CartLine]
+    quote: OrderQuote | None = None
+
+    @property
+    def goods_total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def tax_tag(self) -> str | None:
+        return self.lines[0].product.tax_tag
+
+
+@dataclass
+class CartSnapshot:
+    groups: list[CartGroup] = field(default_factory=list)
+    problems: tuple[MixProblem, ...] = ()
+    unavailable: list[str] = field(default_factory=list)
+    policy: LimitPolicy | None = None
+    annual_used: Decimal | None = None
+
+    @property
+    def lines(self) -> list[CartLine]:
+        return [line for group in self.groups for line in group.lines]
+
+    @property
+    def violations(self):
+        return [v for group in self.groups if group.quote for v in group.quote.violations]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((g.quote.order_total for g in self.groups if g.quote), ZERO)
+
+    @property
+    def annual_remaining(self) -> Decimal | None:
+        if self.annual_used is None or self.policy is None:
+            return None
+        return max(self.policy.annual_limit - self.annual_used, ZERO)
+
+    @property
+    def can_check_out(self) -> bool:
+        return (
+            bool(self.groups)
+            and not self.problems
+            and not self.violations
+            and not (self.unavailable)
+        )
+
+
+def tenant_policy(tenant: Tenant) -> LimitPolicy:
+    """Return the store's limit policy as the domain's dataclass."""
+    row = db.session.get(LimitPolicyRow, tenant.limit_policy_code)
+    return LimitPolicy(
+        code=row.code,
+        effective_from=row.effective_from,
+        order_limit=row.order_limit,
+        annual_limit=row.annual_limit,
+        annual_counts_tax=row.annual_counts_tax,
+        direct_mail_limit=row.direct_mail_limit,
+        direct_mail_scope=row.direct_mail_scope,
+        single_item_over_order_limit=row.single_item_over_order_limit,
+    )
+
+
+def build_cart(
+    tenant: Tenant, items: dict[int, int], identity: BuyerIdentity | None, moment: datetime
+) -> CartSnapshot:
+    """Load, group, check and quote the cart for `identity` (None: no quota yet)."""
+    lines, unavailable = _load_lines(items)
+    snapshot = CartSnapshot(policy=tenant_policy(tenant), unavailable=unavailable)
+    snapshot.problems = check_mix([_mix_item(line) for line in lines])
+    snapshot.groups = _group(lines)
+    used = quota.usage(quota.person_hash(identity.id_number), moment) if identity else None
+    snapshot.annual_used = used.annual if used else None
+    _quote_groups(snapshot, used)
+    return snapshot
+
+
+def freight_for(supplier: Supplier, goods_total: Decimal) -> Decimal:
+    """Return the supplier's freight for an order of `goods_total` (free from a threshold)."""
+    free_from = supplier.free_shipping_from
+    if free_from is not None and goods_total >= free_from:
+        return ZERO
+    return supplier.freight
+
+
+def _load_lines(items: dict[int, int]) -> tuple[list[CartLine], list[str]]:
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.id.in_(list(items)))
+        .options(selectinload(Product.tax_template), selectinload(Product.supplier))
+    ).all()
+    by_id = {product.id: product for product in products}
+    lines, unavailable = [], []
+    for product_id, quantity in items.items():
+        product = by_id.get(product_id)
+        if product is None or not product.active:
+            continue  # gone from the store: silently dropped from the cart
+        if product.stock < quantity:
+            unavailable.append(product.name)
+        lines.append(CartLine(product, min(quantity, MAX_QUANTITY)))
+    return lines, unavailable
+
+
+def _mix_item(line: CartLine) -> CartItem:
+    product = line.product
+    tax_class = (product.tax_template_id, product.tax_tag) if product.is_tax_product else None
+    return CartItem(key=str(product.id), tax_class=tax_class)
+
+
+def _group(lines: list[CartLine]) -> list[CartGroup]:
+    groups: dict[tuple, CartGroup] = {}
+    for line in lines:
+        product = line.product
+        key = (product.supplier_id, product.tax_template_id, product.tax_tag)
+        groups.setdefault(key, CartGroup(supplier=product.supplier, lines=[])).lines.append(line)
+    return list(groups.values())
+
+
+def _quote_groups(snapshot: CartSnapshot, used: "quota.Usage | None") -> None:
+    annual_used = used.annual if used else ZERO
+    day_used = used.day if used else ZERO
+    for group in snapshot.groups:
+        template = group.lines[0].product.tax_template
+        group.quote = quote_order(
+            tag=TaxTag(group.tax_tag) if group.tax_tag else None,
+            rates=_rates(template),
+            lines=[QuoteLine(price=ln.product.price, quantity=ln.quantity) for ln in group.lines],
+            freight=freight_for(group.supplier, group.goods_total),
+            policy=snapshot.policy,
+            annual_used=annual_used,
+            day_used=day_used,
+        )
+        # Later groups of this checkout count the earlier ones (one person, one moment).
+        annual_used += group.quote.quota_amount
+        day_used += group.quote.day_amount
+
+
+def _rates(template) -> TaxRates | None:
+    if template is None:
+        return None
+    return TaxRates.from_percent(
+        tariff=template.tariff_rate,
+        consumption=template.consumption_rate,
+        vat=template.vat_rate,
+        postal=template.postal_rate,
+    )
+
+
+def estimate_product_tax(tenant: Tenant, product: Product) -> OrderQuote | None:
+    """Quote one unit of a tax product with its supplier's freight (the product page)."""
+    if not product.is_tax_product:
+        return None
+    return quote_order(
+        tag=TaxTag(product.tax_tag),
+        rates=_rates(product.tax_template),
+        lines=[QuoteLine(price=product.price, quantity=1)],
+        freight=freight_for(product.supplier, product.price),
+        policy=tenant_policy(tenant),
+    )

@@ -1,0 +1,145 @@
+"""Placing an order: split per supplier, recompute everything, reserve quota, one commit."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from storefront.domain.money import round_money
+from storefront.extensions import db
+from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
+from storefront.models.orders import Checkout, Order, OrderLine
+from storefront.services import quota
+from storefront.services.cart import CartGroup, CartSnapshot, build_cart
+from storefront.services.errors import NotFound
+from storefront.services.orders import open_order
+
+
+class CheckoutRefused(Exception):
+    """The cart cannot be placed as it is; `code` says why, `snapshot` shows the figures."""
+
+    def __init__(self, code: str, snapshot: CartSnapshot | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.snapshot = snapshot
+
+
+@dataclass(frozen=True)
+class PlacementRequest:
+    items: dict[int, int]
+    identity_id: int | None
+    address_id: int
+    token: str  # one per confirm page: a second submit returns the first checkout
+    expected_total: Decimal | None  # what the shopper saw; a change refuses the placement
+
+
+def place_order(
+    tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: datetime
+) -> Checkout:
+    """Place the cart as one order per supplier group, or raise CheckoutRefused."""
+    existing = db.session.scalar(select(Checkout).where(Checkout.token == request.token))
+    if existing is not None:
+        if existing.shopper_id != shopper.id:
+            raise CheckoutRefused("token_reused")
+        return existing
+    if not request.items:
+        raise CheckoutRefused("empty_cart")
+    address = _owned(Address, shopper, request.address_id)
+    identity = _owned(BuyerIdentity, shopper, request.identity_id) if request.identity_id else None
+    person = quota.person_hash(identity.id_number) if identity else None
+    if person:
+        quota.lock_person(person)  # this person's placements queue up, platform-wide
+    _lock_products(request.items)
+    snapshot = build_cart(tenant, request.items, identity, moment)
+    _check(snapshot, identity, request.expected_total)
+    checkout = Checkout(token=request.token, shopper_id=shopper.id, amount=snapshot.total)
+    db.session.add(checkout)
+    db.session.flush()
+    for group in snapshot.groups:
+        order = _write_order(checkout, group, shopper, identity, address, snapshot, moment)
+        if person and (group.quote.quota_amount > 0 or group.quote.day_amount > 0):
+            quota.reserve(person, order, group.quote.quota_amount, group.quote.day_amount, moment)
+    db.session.commit()
+    return checkout
+
+
+def _check(snapshot: CartSnapshot, identity, expected_total: Decimal | None) -> None:
+    if not snapshot.groups:
+        raise CheckoutRefused("empty_cart", snapshot)
+    if snapshot.unavailable:
+        raise CheckoutRefused("out_of_stock", snapshot)
+    if snapshot.problems:
+        raise CheckoutRefused("mixed_cart", snapshot)
+    if identity is None and any(group.tax_tag for group in snapshot.groups):
+        raise CheckoutRefused("identity_required", snapshot)
+    if snapshot.violations:
+        raise CheckoutRefused("limit_exceeded", snapshot)
+    if expected_total is not None and expected_total != snapshot.total:
+        raise CheckoutRefused("price_changed", snapshot)
+
+
+def _owned(model, shopper: Shopper, row_id: int):
+    row = db.session.scalar(select(model).where(model.id == row_id, model.shopper_id == shopper.id))
+    if row is None:
+        raise NotFound(model.__name__)
+    return row
+
+
+def _lock_products(items: dict[int, int]) -> None:
+    db.session.execute(
+        select(Product.id).where(Product.id.in_(list(items))).order_by(Product.id).with_for_update()
+    )
+
+
+def order_number(moment: datetime) -> str:
+    """Return a new order number: KJ, the China date, ten random digits."""
+    return f"KJ{quota.china_day(moment):%Y%m%d}{secrets.randbelow(10**10):010d}"
+
+
+def _write_order(checkout, group: CartGroup, shopper, identity, address, snapshot, moment):
+    quote, template = group.quote, group.lines[0].product.tax_template
+    order = Order(
+        number=order_number(moment),
+        checkout_id=checkout.id,
+        shopper_id=shopper.id,
+        supplier_id=group.supplier.id,
+        tax_tag=group.tax_tag,
+        tax_method=quote.method,
+        policy_code=snapshot.policy.code,
+        tariff_rate=template.tariff_rate if template else None,
+        consumption_rate=template.consumption_rate if template else None,
+        vat_rate=template.vat_rate if template else None,
+        postal_rate=template.postal_rate if template else None,
+        goods_total=quote.goods_total,
+        freight=quote.freight,
+        tariff=round_money(quote.tariff),
+        consumption_tax=round_money(quote.consumption_tax),
+        vat=round_money(quote.vat),
+        tax_due=quote.tax_due,
+        total=quote.order_total,
+        buyer_name=identity.real_name if identity else shopper.name,
+        buyer_id_number=identity.id_number if identity else "",
+        buyer_phone=identity.phone if identity else address.phone,
+        consignee=address.consignee,
+        consignee_phone=address.phone,
+        consignee_address=address.one_line(),
+        placed_at=moment,
+    )
+    open_order(order, who=f"shopper:{shopper.id}")
+    for number, line in enumerate(group.lines, start=1):
+        line.product.stock -= line.quantity
+        db.session.add(
+            OrderLine(
+                order_id=order.id,
+                line_no=number,
+                product_id=line.product.id,
+                sku=line.product.sku,
+                name=line.product.name,
+                price=line.product.price,
+                quantity=line.quantity,
+                amount=line.amount,
+            )
+        )
+    return order

@@ -1,0 +1,41 @@
+"""The one writer of order status: every change goes through here and leaves an event."""
+
+from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, check_transition
+from storefront.extensions import db
+from storefront.models.orders import Order, OrderEvent
+from storefront.models.types import utcnow
+from storefront.services import quota
+
+
+def open_order(order: Order, who: str) -> None:
+    """Give a new order its first status, pending payment, and log it."""
+    order.status = OrderStatus.PENDING_PAYMENT
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(
+        OrderEvent(
+            order_id=order.id, actor=who, from_status=None, to_status=order.status, reason="placed"
+        )
+    )
+
+
+def transition_order(
+    order: Order, target: OrderStatus, actor: Actor, who: str, reason: str = ""
+) -> None:
+    """Move the order to `target` if the table allows `actor` to; flush, do not commit."""
+    current = OrderStatus(order.status)
+    check_transition(current, target, actor)
+    order.status = target
+    db.session.add(
+        OrderEvent(
+            order_id=order.id,
+            at=utcnow(),
+            actor=who,
+            from_status=current,
+            to_status=target,
+            reason=reason,
+        )
+    )
+    if target in RELEASED_STATUSES:
+        quota.release(order, reason=target.value)
+    db.session.flush()

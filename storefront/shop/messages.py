@@ -1,0 +1,51 @@
+"""Shopper-facing wording for the domain's codes (limits, mixing, checkout refusals)."""
+
+from flask_babel import gettext as _
+
+
+def violation_message(violation) -> str:
+    """Name the rule, the limit and the amount that broke it (SPEC §3)."""
+    values = {"limit": f"{violation.limit:.2f}", "amount": f"{violation.amount:.2f}"}
+    code = str(violation.code)
+    if code == "order_limit":
+        return _(
+            "Order limit: goods and freight of one order may not exceed ¥%(limit)s; "
+            "this order comes to ¥%(amount)s.",
+            **values,
+        )
+    if code == "direct_mail_limit":
+        return _(
+            "Direct-mail limit: direct-mail goods and freight may not exceed ¥%(limit)s; "
+            "with this order they come to ¥%(amount)s.",
+            **values,
+        )
+    return _(
+        "Annual limit: one person may buy at most ¥%(limit)s of cross-border goods a "
+        "year; with this order the total would be ¥%(amount)s.",
+        **values,
+    )
+
+
+def mix_message(problem) -> str:
+    if str(problem.code) == "tax_and_non_tax":
+        return _(
+            "Cross-border (taxed) products and ordinary products cannot be bought in one "
+            "order. Remove these lines or buy them separately:"
+        )
+    return _(
+        "Products of different tax classes cannot be bought in one order. Remove these "
+        "lines or buy them separately:"
+    )
+
+
+def refusal_message(code: str) -> str:
+    messages = {
+        "empty_cart": _("Your cart is empty."),
+        "out_of_stock": _("Some products are no longer in stock in the quantity you chose."),
+        "mixed_cart": _("Some products cannot be bought together; see the cart."),
+        "identity_required": _("Cross-border orders need a buyer identity (real name and ID)."),
+        "limit_exceeded": _("This order would break a purchase limit; see the cart."),
+        "price_changed": _("Prices or tax changed since you looked. Please check the new total."),
+        "token_reused": _("This checkout was already submitted."),
+    }
+    return messages.get(code, _("The order could not be placed."))
