@@ -24,6 +24,7 @@ class Defaults:
     LANGUAGES = ("zh_CN", "en")
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # Catalogs: translations/zh (Simplified Chinese; Babel resolves zh_CN to zh_Hans_CN -> zh).
     BABEL_TRANSLATION_DIRECTORIES = "translations"
     # Cookies: secure by default; development over plain http turns SESSION_COOKIE_SECURE off.
     SESSION_COOKIE_SECURE = True

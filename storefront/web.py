@@ -1,6 +1,7 @@
 """Request-scoped tenancy for the web layers: the tenant is resolved once per request."""
 
 from flask import Blueprint, Flask, abort, g, request
+from flask_babel import refresh as refresh_babel
 from sqlalchemy import select
 
 from storefront.extensions import db
@@ -19,9 +20,13 @@ def set_request_tenant(tenant: Tenant) -> None:
 
 
 def _leave_request_tenant(exc) -> None:
+    """End the request's tenant, user and language, even if the app context lives on (tests)."""
     token = g.pop("tenant_token", None)
     if token is not None:
         leave_tenant(token)
+    g.pop("tenant", None)
+    g.pop("_login_user", None)
+    refresh_babel()
 
 
 def store_blueprint(name: str, import_name: str, **options) -> Blueprint:

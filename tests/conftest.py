@@ -8,8 +8,8 @@ import os
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 from flask_sqlalchemy.session import Session
+from sqlalchemy import text
 
 from storefront import create_app
 from storefront.extensions import db
