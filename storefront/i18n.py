@@ -4,7 +4,7 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from storefront.domain.money import format_money, round_money
+from storefront.domain.money import format_money, round_money, truncate_money
 from storefront.extensions import babel
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -23,8 +23,14 @@ def init_app(app: Flask) -> None:
         language_names=LANGUAGE_NAMES,
         tax_tag_label=tax_tag_label,
         money=money,
+        tax_step=tax_step,
         get_locale=get_locale,
     )
+
+
+def tax_step(amount) -> str:
+    """Format an unrounded tax step as the seed shows it: cut at the fen."""
+    return format_money(truncate_money(amount))
 
 
 def money(amount) -> str:

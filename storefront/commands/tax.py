@@ -47,19 +47,17 @@ def _line(text: str) -> QuoteLine:
 @tax_cli.command("quote", with_appcontext=False)
 @click.option(
     "--tag",
-    required=True,
     help="cross_border_retail, domestic_dropship, overseas_consolidation or direct_mail.",
 )
-@click.option("--tariff", required=True, help="Tariff rate in percent.")
-@click.option("--ct", required=True, help="Consumption-tax rate in percent (below 100).")
-@click.option("--vat", required=True, help="VAT rate in percent.")
-@click.option("--postal", required=True, help="Postal articles tax rate in percent.")
+@click.option("--tariff", help="Tariff rate in percent.")
+@click.option("--ct", help="Consumption-tax rate in percent (below 100).")
+@click.option("--vat", help="VAT rate in percent.")
+@click.option("--postal", help="Postal articles tax rate in percent.")
 @click.option("--freight", default="0", show_default=True, help="Freight of the order (yuan).")
 @click.option(
     "--line",
     "lines",
     multiple=True,
-    required=True,
     help="A line as PRICE or PRICExQTY (yuan; quantity defaults to 1). Repeatable.",
 )
 @click.option("--policy", default="seed", show_default=True, help="Limit policy: seed or cn-2019.")
@@ -75,6 +73,7 @@ def _line(text: str) -> QuoteLine:
 def quote_command(tag, tariff, ct, vat, postal, freight, lines, policy, annual_used, day_used):
     """Print one order's tax, totals and limit violations as JSON."""
     try:
+        _require(tag=tag, tariff=tariff, ct=ct, vat=vat, postal=postal, line=lines)
         quote = quote_order(
             tag=_tag(tag),
             rates=TaxRates.from_percent(
@@ -93,6 +92,12 @@ def quote_command(tag, tariff, ct, vat, postal, freight, lines, policy, annual_u
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     click.echo(json.dumps(to_json_dict(quote), ensure_ascii=False))
+
+
+def _require(**options) -> None:
+    missing = [f"--{name}" for name, value in options.items() if not value]
+    if missing:
+        raise BadInput(f"missing option(s): {', '.join(missing)}")
 
 
 def _tag(text: str) -> TaxTag:

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from storefront.domain.money import ZERO, format_money
+from storefront.domain.money import ZERO, format_money, truncate_money
 from storefront.domain.tax import (
     NO_TAX,
     TaxMethod,
@@ -184,25 +184,31 @@ def _violation(code: ViolationCode, limit: Decimal, amount: Decimal) -> Violatio
     return Violation(code, limit, amount, message)
 
 
+TAX_STEPS = ("tariff", "consumption_tax", "vat")
+JSON_AMOUNTS = (
+    "goods_total",
+    "freight",
+    "tariff",
+    "consumption_tax",
+    "vat",
+    "tax_due",
+    "order_total",
+)
+
+
+def displayed_steps(quote: OrderQuote) -> dict[str, Decimal]:
+    """Return the tax steps as shown: cut at the fen (only the tax due is rounded)."""
+    return {name: truncate_money(getattr(quote, name)) for name in TAX_STEPS}
+
+
 def to_json_dict(quote: OrderQuote) -> dict:
-    """Serialise a quote: amounts as strings with two decimals, steps rounded for display."""
-    money = {
-        name: format_money(getattr(quote, name))
-        for name in (
-            "goods_total",
-            "freight",
-            "tariff",
-            "consumption_tax",
-            "vat",
-            "tax_due",
-            "order_total",
-        )
-    }
+    """Serialise a quote: amounts as strings with two decimals, steps as displayed."""
+    amounts = {name: getattr(quote, name) for name in JSON_AMOUNTS} | displayed_steps(quote)
     return {
         "tag": quote.tag.value if quote.tag else None,
         "policy": quote.policy,
         "method": quote.method.value,
-        **money,
+        **{name: format_money(amounts[name]) for name in JSON_AMOUNTS},
         "violations": [
             {
                 "code": v.code.value,

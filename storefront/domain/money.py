@@ -1,6 +1,6 @@
 """Money in yuan: Decimal only, and the one place that rounds (ROUND_HALF_UP, 四舍五入)."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -10,6 +10,15 @@ HUNDRED = Decimal(100)
 def round_money(amount: Decimal) -> Decimal:
     """Round to the fen, half up."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def truncate_money(amount: Decimal) -> Decimal:
+    """Cut to the fen without rounding: how the seed shows the unrounded tax steps.
+
+    Seed 002 §1: steps 1-3 "不会4舍5入, 小数点到0.01"; its example shows VAT 147.4468... as
+    147.44, so a step is displayed cut at 0.01, never rounded up.
+    """
+    return amount.quantize(CENT, rounding=ROUND_DOWN)
 
 
 def format_money(amount: Decimal) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storefront.domain.money import round_money
+from storefront.domain.limits import displayed_steps
 from storefront.extensions import db
 from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
 from storefront.models.orders import Checkout, Order, OrderLine
@@ -114,9 +114,7 @@ def _write_order(checkout, group: CartGroup, shopper, identity, address, snapsho
         postal_rate=template.postal_rate if template else None,
         goods_total=quote.goods_total,
         freight=quote.freight,
-        tariff=round_money(quote.tariff),
-        consumption_tax=round_money(quote.consumption_tax),
-        vat=round_money(quote.vat),
+        **displayed_steps(quote),
         tax_due=quote.tax_due,
         total=quote.order_total,
         buyer_name=identity.real_name if identity else shopper.name,

@@ -19,7 +19,7 @@ from storefront.models import (
 from storefront.tenancy import tenant_context
 
 PASSWORD = "correct horse battery"
-VALID_IDS = ("11010519491231002X", "110101199003077737", "440308199901011233")
+VALID_IDS = ("11010519491231002X", "110101199003077731", "440308199901011234")
 _seq = itertools.count(1)
 
 
