@@ -56,7 +56,9 @@ def app(database_url):
     with app.app_context():
         upgrade()
         db.session.remove()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 class ConnectionBoundSession(Session):

@@ -47,7 +47,8 @@ def test_displayed_steps_recombine_to_the_tax_due(rates, price, freight):
 
     The steps are shown cut at the fen, as the seed shows them (its VAT 147.4468 is
     "147.44"), so each may sit up to 0.01 under its exact value; recombined and rounded
-    they stay within 0.02 of the tax due, which is computed from the exact steps.
+    they stay within 0.01 per step added (composite: two steps, full: three) of the tax
+    due, which is computed from the exact steps.
     """
     quote = quote_order(
         tag=TaxTag.CROSS_BORDER_RETAIL,
@@ -59,6 +60,8 @@ def test_displayed_steps_recombine_to_the_tax_due(rates, price, freight):
     shown = displayed_steps(quote)
     if quote.method.value == "composite":
         recombined = round_money((shown["consumption_tax"] + shown["vat"]) * D("0.7"))
+        tolerance = D("0.02")
     else:
         recombined = round_money(shown["tariff"] + shown["consumption_tax"] + shown["vat"])
-    assert abs(recombined - quote.tax_due) <= D("0.02")
+        tolerance = D("0.03")
+    assert abs(recombined - quote.tax_due) <= tolerance
