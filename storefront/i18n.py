@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
         tax_tag_label=tax_tag_label,
         money=money,
         tax_step=tax_step,
-        get_locale=get_locale,
+        current_language=current_language,
     )
 
 
@@ -48,6 +48,15 @@ def remember_language_choice() -> None:
     chosen = request.args.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         session["lang"] = chosen
+
+
+def current_language() -> str:
+    """Return the configured code (zh_CN, en) of the language in use."""
+    language = get_locale().language
+    return next(
+        (code for code in current_app.config["LANGUAGES"] if code.split("_")[0] == language),
+        current_app.config["LANGUAGES"][0],
+    )
 
 
 def select_locale() -> str:
