@@ -35,7 +35,7 @@ def redis_url():
         yield url
 
 
-def test_config(database_url: str, **overrides) -> dict:
+def app_config(database_url: str, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -52,7 +52,7 @@ def test_config(database_url: str, **overrides) -> dict:
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app(test_config(database_url))
+    app = create_app(app_config(database_url))
     with app.app_context():
         upgrade()
         db.session.remove()

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from storefront import create_app
 from storefront.extensions import db
-from tests.conftest import test_config, truncate_all
+from tests.conftest import app_config, truncate_all
 from tests.support import factories
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,7 +28,7 @@ PHONE = {
 
 @pytest.fixture(scope="session")
 def live_app(database_url, app):  # `app` has migrated the schema
-    return create_app(test_config(database_url, WTF_CSRF_ENABLED=True))
+    return create_app(app_config(database_url, WTF_CSRF_ENABLED=True))
 
 
 @pytest.fixture(scope="session")
