@@ -10,6 +10,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -45,7 +46,9 @@ class SupplierForm(FlaskForm):
 class StaffForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[("staff", _l("Staff")), ("owner", _l("Owner"))])
+    role = SelectField(
+        _l("Role"), choices=lambda: choices([("staff", _l("Staff")), ("owner", _l("Owner"))])
+    )
     password = PasswordField(
         _l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)]
     )
@@ -72,12 +75,17 @@ class TaxTemplateForm(FlaskForm):
     postal_rate = _rate_field(_l("Postal articles tax rate (%)"))
 
 
-TAX_TAG_CHOICES = [
+TAX_TAGS = [
     ("cross_border_retail", _l("Cross-border retail")),
     ("domestic_dropship", _l("Domestic drop-ship")),
     ("overseas_consolidation", _l("Overseas consolidation")),
     ("direct_mail", _l("Overseas direct mail")),
 ]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Build select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ProductForm(FlaskForm):
@@ -92,7 +100,7 @@ class ProductForm(FlaskForm):
     active = BooleanField(_l("On sale"), default=True)
     is_tax_product = BooleanField(_l("Tax product (cross-border)"))
     tax_template_id = SelectField(_l("Tax template"), coerce=int)
-    tax_tag = SelectField(_l("Tax tag"), choices=TAX_TAG_CHOICES)
+    tax_tag = SelectField(_l("Tax tag"), choices=lambda: choices(TAX_TAGS))
 
     def validate_tax_template_id(self, field) -> None:
         if self.is_tax_product.data and not field.data:
@@ -102,6 +110,6 @@ class ProductForm(FlaskForm):
 class StoreSettingsForm(FlaskForm):
     name = StringField(_l("Store name"), validators=[DataRequired(), Length(max=120)])
     default_locale = SelectField(
-        _l("Store language"), choices=[("zh_CN", "中文"), ("en", "English")]
+        _l("Store language"), choices=lambda: choices([("zh_CN", "中文"), ("en", "English")])
     )
     limit_policy_code = SelectField(_l("Limit policy"))

@@ -4,6 +4,7 @@
 pages, the webhooks and the consoles. It reads configuration only: no other I/O, no queries.
 """
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -17,7 +18,9 @@ from storefront.web import init_tenancy
 
 def create_app(config: dict | None = None) -> Flask:
     """Build a configured application; `config` overrides every other source."""
-    app = Flask(__name__, instance_relative_config=True)
+    # KUAJING_INSTANCE_PATH moves the instance folder (settings.py, the SQLite file).
+    instance = os.environ.get("KUAJING_INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance, instance_relative_config=True)
     load_config(app, config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))

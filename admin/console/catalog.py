@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from admin.console import bp
-from admin.forms import TAX_TAG_CHOICES, ProductForm, SupplierForm
+from admin.forms import TAX_TAGS, ProductForm, SupplierForm, choices
 from storefront.queries import catalog as catalog_queries
 from storefront.queries import tax as tax_queries
 from storefront.services import catalog
@@ -47,7 +47,7 @@ def products():
         products=listing,
         filters=filters,
         templates=tax_queries.templates(),
-        tags=TAX_TAG_CHOICES,
+        tags=TAX_TAGS,
     )
 
 
@@ -59,8 +59,10 @@ def edit_product(product_id: int | None = None):
     if product is not None and request.method == "GET":
         form.is_tax_product.data = product.is_tax_product
         form.tax_tag.data = product.tax_tag or "cross_border_retail"
-    form.supplier_id.choices = [(s.id, s.name) for s in catalog_queries.suppliers()]
-    form.tax_template_id.choices = [(0, "—")] + [(t.id, t.name) for t in tax_queries.templates()]
+    form.supplier_id.choices = choices((s.id, s.name) for s in catalog_queries.suppliers())
+    form.tax_template_id.choices = choices(
+        [(0, "—")] + [(t.id, t.name) for t in tax_queries.templates()]
+    )
     if form.validate_on_submit():
         try:
             catalog.save_product(product, form.data)

@@ -6,7 +6,8 @@ from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from admin.console import bp
-from admin.forms import StoreSettingsForm, TaxTemplateForm
+from admin.forms import StoreSettingsForm, TaxTemplateForm, choices
+from storefront.domain.tax import InvalidRates
 from storefront.queries import tax as tax_queries
 from storefront.services import tax_templates
 from storefront.services.errors import Conflict
@@ -32,7 +33,10 @@ def edit_tax_template(template_id: int | None = None):
         else:
             flash(_("Tax template saved."), "success")
             return redirect(url_for("console.tax_templates_list"))
-    preview = tax_templates.preview(_form_rates(form), PREVIEW_AMOUNT, Decimal("0.00"))
+    try:
+        preview = tax_templates.preview(_form_rates(form), PREVIEW_AMOUNT, Decimal("0.00"))
+    except InvalidRates:
+        preview = {}  # the form shows what is wrong with the rates
     return render_template(
         "admin/tax_template_form.html",
         form=form,
@@ -69,7 +73,7 @@ def tax_template_preview():
         amount = Decimal(request.args.get("amount", PREVIEW_AMOUNT))
         freight = Decimal(request.args.get("freight", "0") or "0")
         preview = tax_templates.preview(rates, amount, freight)
-    except (InvalidOperation, ValueError) as error:
+    except (InvalidOperation, InvalidRates, ValueError) as error:
         return jsonify(
             {"error": {"code": "invalid_rates", "message": str(error), "fields": {}}}
         ), 400
@@ -79,9 +83,9 @@ def tax_template_preview():
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
     form = StoreSettingsForm(obj=g.tenant)
-    form.limit_policy_code.choices = [
+    form.limit_policy_code.choices = choices(
         (p.code, f"{p.code} · {p.effective_from:%Y-%m-%d}") for p in tax_queries.limit_policies()
-    ]
+    )
     if form.validate_on_submit():
         tax_templates.save_store_settings(g.tenant, form.data)
         flash(_("Store settings saved."), "success")

@@ -6,6 +6,12 @@ from storefront import create_app
 from storefront.config import ConfigError
 
 
+@pytest.fixture(autouse=True)
+def empty_instance(monkeypatch, tmp_path):
+    """No instance/settings.py from a local demo run may configure these apps."""
+    monkeypatch.setenv("KUAJING_INSTANCE_PATH", str(tmp_path))
+
+
 def test_production_without_secret_key_is_a_clear_startup_error(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -27,7 +33,7 @@ def test_development_defaults_to_embedded_sqlite(monkeypatch, tmp_path):
     monkeypatch.setenv("KUAJING_ENV", "development")
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app({"SECRET_KEY": "dev"})
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/kuajing.db"
     assert app.config["SESSION_COOKIE_SECURE"] is False
 
 
