@@ -1,0 +1,68 @@
+"""Shared set-up for benchmarks: a throwaway PostgreSQL, a migrated app, a served app."""
+
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+from storefront import create_app
+from tests.support.servers import free_port, postgres_server
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    """Describe the machine the figures come from."""
+    cpu = platform.processor() or platform.machine()
+    model = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+    return (f"{platform.node()} · {os.cpu_count()} cpu ({model[1] if model else cpu}) · "
+            f"Python {platform.python_version()} · {platform.platform()}")
+
+
+@contextmanager
+def migrated_app(**config):
+    """Yield an app on a fresh PostgreSQL with the schema migrated."""
+    with postgres_server() as url:
+        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                          "SESSION_COOKIE_SECURE": False, **config})
+        with app.app_context():
+            upgrade()
+        yield app, url
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int = 2, threads: int = 4):
+    """Serve the app with gunicorn on a loopback port; yield its base URL."""
+    port = free_port()
+    env = dict(os.environ, SECRET_KEY="bench", DATABASE_URL=database_url,
+               KUAJING_INSTANCE_PATH=str(ROOT / "instance-bench"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _wait(base: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 - loopback only
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
