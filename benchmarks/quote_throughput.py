@@ -61,7 +61,7 @@ def build_store(app, shoppers: int) -> dict:
 
 
 def _id_number(n: int) -> str:
-    from storefront.domain.identity import check_char  # noqa: PLC0415
+    from storefront.domain.identity import check_char
 
     body = f"110105{1950 + n % 50}0101{n % 1000:03d}"
     return body + check_char(body)

@@ -11,10 +11,14 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 from sqlalchemy import text
 
+from plugins.stripe_payments import StripePayments
 from storefront import create_app
 from storefront.extensions import db
 from tests.support import factories
+from tests.support.localstripe import local_stripe
 from tests.support.servers import postgres_server, redis_server
+
+WEBHOOK_SECRET = "whsec_test_secret"
 
 
 @pytest.fixture(scope="session")
@@ -110,3 +114,15 @@ def truncate_all(app) -> None:
         db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.session.commit()
         db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def stripe_server():
+    """The local Stripe-compatible server (localstripe) for the whole session."""
+    with local_stripe() as url:
+        yield url
+
+
+@pytest.fixture
+def stripe_provider(stripe_server):
+    return StripePayments("sk_test_local", WEBHOOK_SECRET, api_base=stripe_server)

@@ -1,0 +1,241 @@
+"""The Stripe plugin with the official library against the local Stripe-compatible server."""
+
+import json
+import threading
+import time
+from decimal import Decimal as D
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+import stripe
+
+from plugins.stripe_payments.localserver import register_webhook
+from plugins.stripe_payments.provider import event_from_dict, intent_view
+from storefront.ports import InvalidSignature, PaymentDeclined, PaymentSlip
+from tests.conftest import WEBHOOK_SECRET
+
+
+def slip(method="card", card=None, amount="1234.56", key="k1") -> PaymentSlip:
+    return PaymentSlip(
+        order_numbers=("KJ202611220000000001", "KJ202611220000000002"),
+        currency="CNY",
+        goods_total=D("1000.00"),
+        tax_total=D("222.56"),
+        freight_total=D("12.00"),
+        amount_total=D(amount),
+        payer_name="张三",
+        payer_id_number="11010519491231002X",
+        payer_phone="13800138000",
+        method=method,
+        return_url="http://127.0.0.1/return",
+        idempotency_key=key,
+        card_payment_method=card,
+    )
+
+
+def test_a_card_payment_succeeds_with_the_slip_in_its_metadata(stripe_provider):
+    card = stripe_provider.create_card_method("4242424242424242", 12, 2030, "123")
+    view = stripe_provider.create_payment(slip(card=card, key="ok-1"))
+    assert (view.status, view.amount, view.currency) == ("succeeded", D("1234.56"), "CNY")
+    intent = stripe_provider.client.payment_intents.retrieve(view.reference).to_dict()
+    assert intent["amount"] == 123456
+    assert intent["metadata"]["order_numbers"] == "KJ202611220000000001,KJ202611220000000002"
+    assert intent["metadata"]["tax_total"] == "222.56"
+    assert intent["metadata"]["payer_id"] == "110***002X"
+
+
+def test_a_declined_card_raises_a_clear_error(stripe_provider):
+    card = stripe_provider.create_card_method("4000000000000341", 12, 2030, "123")
+    with pytest.raises(PaymentDeclined) as declined:
+        stripe_provider.create_payment(slip(card=card, key="declined-1"))
+    assert declined.value.code == "card_declined"
+
+
+def test_three_d_secure_requires_action_then_completes(stripe_provider):
+    card = stripe_provider.create_card_method("4000002760003184", 12, 2030, "123")
+    view = stripe_provider.create_payment(slip(card=card, key="3ds-1"))
+    assert (view.status, view.next_action) == ("requires_action", "three_d_secure")
+    stripe_provider.complete_authentication(view.reference, view.client_secret, success=True)
+    assert stripe_provider.retrieve(view.reference).status == "succeeded"
+
+
+def test_full_and_partial_refunds(stripe_provider):
+    card = stripe_provider.create_card_method("4242424242424242", 12, 2030, "123")
+    view = stripe_provider.create_payment(slip(card=card, key="refund-1"))
+    partial = stripe_provider.refund(view.reference, D("234.56"), "refund-1-a")
+    assert partial.amount == D("234.56")
+    rest = stripe_provider.refund(view.reference, D("1000.00"), "refund-1-b")
+    assert rest.amount == D("1000.00")
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((body, self.headers["Stripe-Signature"]))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_server_sends_signed_webhooks_that_parse_and_verify(stripe_provider, stripe_server):
+    receiver = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    register_webhook(
+        stripe_server, "test", f"http://127.0.0.1:{receiver.server_port}/", WEBHOOK_SECRET
+    )
+    card = stripe_provider.create_card_method("4242424242424242", 12, 2030, "123")
+    view = stripe_provider.create_payment(slip(card=card, key="hook-1", amount="88.00"))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(
+        json.loads(b)["type"] == "payment_intent.succeeded" for b, _ in _Receiver.received
+    ):
+        time.sleep(0.1)
+    receiver.shutdown()
+    body, signature = next(
+        (b, s) for b, s in _Receiver.received if json.loads(b)["type"] == "payment_intent.succeeded"
+    )
+    event = stripe_provider.parse_event(body, signature)
+    assert (event.reference, event.amount, event.status) == (
+        view.reference,
+        D("88.00"),
+        "succeeded",
+    )
+    assert event.serial_number
+    with pytest.raises(InvalidSignature):
+        stripe_provider.parse_event(body.replace(b"8800", b"8801"), signature)
+    with pytest.raises(InvalidSignature):
+        stripe_provider.parse_event(body, signature.replace("v1=", "v1=0"))
+
+
+def signed(event: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
+    """Sign an event of the real Stripe shape as Stripe would."""
+    payload = json.dumps(event)
+    timestamp = int(time.time())
+    signature = stripe.WebhookSignature._compute_signature(f"{timestamp}.{payload}", secret)
+    return payload.encode(), f"t={timestamp},v1={signature}"
+
+
+WECHAT_INTENT = {
+    "id": "pi_wechat",
+    "object": "payment_intent",
+    "amount": 56100,
+    "currency": "cny",
+    "status": "requires_action",
+    "client_secret": "pi_wechat_secret",
+    "next_action": {
+        "type": "wechat_pay_display_qr_code",
+        "wechat_pay_display_qr_code": {
+            "data": "weixin://wxpay/bizpayurl?pr=abc",
+            "image_url_png": "https://qr.example/a.png",
+            "image_data_url": "data:image/png;base64,AAA",
+            "hosted_instructions_url": "https://x",
+        },
+    },
+}
+ALIPAY_INTENT = {
+    "id": "pi_alipay",
+    "object": "payment_intent",
+    "amount": 10000,
+    "currency": "cny",
+    "status": "requires_action",
+    "client_secret": "pi_alipay_secret",
+    "next_action": {
+        "type": "alipay_handle_redirect",
+        "alipay_handle_redirect": {
+            "url": "https://pm-redirects.stripe.com/authorize/acct_1/pa_nonce_1",
+            "return_url": "http://127.0.0.1/return",
+        },
+    },
+}
+
+
+def test_wechat_pay_and_alipay_next_actions_map_from_the_real_shape():
+    wechat = intent_view(WECHAT_INTENT)
+    assert (wechat.next_action, wechat.qr_data, wechat.amount) == (
+        "wechat_qr",
+        "weixin://wxpay/bizpayurl?pr=abc",
+        D("561.00"),
+    )
+    alipay = intent_view(ALIPAY_INTENT)
+    assert (alipay.next_action, alipay.redirect_url) == (
+        "redirect",
+        "https://pm-redirects.stripe.com/authorize/acct_1/pa_nonce_1",
+    )
+
+
+def test_signed_wechat_pay_success_event_maps_the_payment_return(stripe_provider):
+    succeeded = dict(
+        WECHAT_INTENT,
+        status="succeeded",
+        next_action=None,
+        latest_charge={
+            "id": "ch_wx_1",
+            "object": "charge",
+            "billing_details": {"name": "张三"},
+            "payment_method_details": {
+                "type": "wechat_pay",
+                "wechat_pay": {"fingerprint": "fp_abc", "transaction_id": "4200"},
+            },
+        },
+    )
+    body, header = signed(
+        {
+            "id": "evt_wx_1",
+            "object": "event",
+            "type": "payment_intent.succeeded",
+            "created": 1795000000,
+            "data": {"object": succeeded},
+        }
+    )
+    event = stripe_provider.parse_event(body, header)
+    assert (event.reference, event.serial_number, event.amount) == (
+        "pi_wechat",
+        "ch_wx_1",
+        D("561.00"),
+    )
+    assert (event.payer.name, event.payer.account_type, event.payer.account) == (
+        "张三",
+        "wechat_pay",
+        "fp_abc",
+    )
+
+
+def test_an_event_signed_with_another_secret_is_refused(stripe_provider):
+    body, header = signed(
+        {
+            "id": "evt_x",
+            "object": "event",
+            "type": "payment_intent.succeeded",
+            "created": 1795000000,
+            "data": {"object": ALIPAY_INTENT},
+        },
+        "whsec_other",
+    )
+    with pytest.raises(InvalidSignature):
+        stripe_provider.parse_event(body, header)
+
+
+def test_refund_events_carry_the_refunded_amount():
+    event = event_from_dict(
+        {
+            "id": "evt_r",
+            "type": "charge.refunded",
+            "created": 1795000000,
+            "data": {
+                "object": {
+                    "id": "ch_1",
+                    "object": "charge",
+                    "payment_intent": "pi_1",
+                    "amount": 10000,
+                    "amount_refunded": 2500,
+                    "currency": "cny",
+                    "status": "succeeded",
+                }
+            },
+        }
+    )
+    assert (event.reference, event.refunded_amount) == ("pi_1", D("25.00"))
