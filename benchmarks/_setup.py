@@ -22,16 +22,24 @@ def machine() -> str:
     """Describe the machine the figures come from."""
     cpu = platform.processor() or platform.machine()
     model = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
-    return (f"{platform.node()} · {os.cpu_count()} cpu ({model[1] if model else cpu}) · "
-            f"Python {platform.python_version()} · {platform.platform()}")
+    return (
+        f"{platform.node()} · {os.cpu_count()} cpu ({model[1] if model else cpu}) · "
+        f"Python {platform.python_version()} · {platform.platform()}"
+    )
 
 
 @contextmanager
 def migrated_app(**config):
     """Yield an app on a fresh PostgreSQL with the schema migrated."""
     with postgres_server() as url:
-        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                          "SESSION_COOKIE_SECURE": False, **config})
+        app = create_app(
+            {
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SESSION_COOKIE_SECURE": False,
+                **config,
+            }
+        )
         with app.app_context():
             upgrade()
         yield app, url
@@ -41,12 +49,27 @@ def migrated_app(**config):
 def gunicorn(database_url: str, workers: int = 2, threads: int = 4):
     """Serve the app with gunicorn on a loopback port; yield its base URL."""
     port = free_port()
-    env = dict(os.environ, SECRET_KEY="bench", DATABASE_URL=database_url,
-               KUAJING_INSTANCE_PATH=str(ROOT / "instance-bench"))
+    env = dict(
+        os.environ, DATABASE_URL=database_url, KUAJING_INSTANCE_PATH=str(ROOT / "instance-bench")
+    )
+    env["SECRET_KEY"] = "bench-only-secret"  # noqa: S105 - a throwaway benchmark server
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -35,8 +35,14 @@ def domain_rate(seconds: float) -> float:
     policy, calls, deadline = BUILTIN_POLICIES["seed"], 0, time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         for _ in range(200):
-            quote_order(tag=TaxTag.CROSS_BORDER_RETAIL, rates=rates, lines=lines,
-                        freight=Decimal("12.00"), policy=policy, annual_used=Decimal("5000"))
+            quote_order(
+                tag=TaxTag.CROSS_BORDER_RETAIL,
+                rates=rates,
+                lines=lines,
+                freight=Decimal("12.00"),
+                policy=policy,
+                annual_used=Decimal("5000"),
+            )
         calls += 200
     return calls / seconds
 
@@ -48,16 +54,21 @@ def build_store(app, shoppers: int) -> dict:
         with tenant_context(tenant.id):
             supplier = factories.supplier()
             template = factories.template()
-            product = factories.product(supplier, "100.00", template, "cross_border_retail",
-                                        stock=10**7)
+            product = factories.product(
+                supplier, "100.00", template, "cross_border_retail", stock=10**7
+            )
             people = []
             for n in range(shoppers):
                 shopper = factories.shopper()
-                people.append((shopper.id, factories.address(shopper).id,
-                               factories.identity(shopper, _id_number(n)).id))
+                people.append(
+                    (
+                        shopper.id,
+                        factories.address(shopper).id,
+                        factories.identity(shopper, _id_number(n)).id,
+                    )
+                )
         db.session.commit()
-        return {"tenant": tenant.id, "slug": tenant.slug, "product": product.id,
-                "people": people}
+        return {"tenant": tenant.id, "slug": tenant.slug, "product": product.id, "people": people}
 
 
 def _id_number(n: int) -> str:
@@ -75,8 +86,9 @@ def http_rate(base: str, store: dict, seconds: float, clients: int = 8) -> float
         connection = http.client.HTTPConnection(host, int(port))
         cookie = _cart_cookie(connection, store)
         while time.perf_counter() < stop:
-            connection.request("GET", f"/s/{store['slug']}/cart/quote.json",
-                               headers={"Cookie": cookie})
+            connection.request(
+                "GET", f"/s/{store['slug']}/cart/quote.json", headers={"Cookie": cookie}
+            )
             response = connection.getresponse()
             response.read()
             assert response.status == 200
@@ -97,8 +109,12 @@ def _cart_cookie(connection, store: dict) -> str:
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     body = f"csrf_token={token}&product_id={store['product']}&quantity=2"
-    connection.request("POST", f"/s/{store['slug']}/cart/items", body=body, headers={
-        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    connection.request(
+        "POST",
+        f"/s/{store['slug']}/cart/items",
+        body=body,
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     response = connection.getresponse()
     response.read()
     return response.getheader("Set-Cookie").split(";")[0]
@@ -113,10 +129,18 @@ def placement_rate(app, store: dict, shoppers: int, seconds: float) -> float:
             tenant = db.session.get(Tenant, store["tenant"])
             shopper = db.session.get(Shopper, shopper_id)
             while time.perf_counter() < stop:
-                place_order(tenant, shopper, PlacementRequest(
-                    items={store["product"]: 1}, identity_id=identity_id,
-                    address_id=address_id, token=uuid.uuid4().hex, expected_total=None,
-                ), datetime.now(UTC))
+                place_order(
+                    tenant,
+                    shopper,
+                    PlacementRequest(
+                        items={store["product"]: 1},
+                        identity_id=identity_id,
+                        address_id=address_id,
+                        token=uuid.uuid4().hex,
+                        expected_total=None,
+                    ),
+                    datetime.now(UTC),
+                )
                 done[index] += 1
             db.session.remove()
 
@@ -135,8 +159,10 @@ def main() -> None:
     with migrated_app(**options) as (app, url):
         store = build_store(app, 32)
         with gunicorn(url) as base:
-            print(f"HTTP cart quote (gunicorn 2x4, 8 clients): "
-                  f"{http_rate(base, store, seconds):,.0f} quotes/s")
+            print(
+                f"HTTP cart quote (gunicorn 2x4, 8 clients): "
+                f"{http_rate(base, store, seconds):,.0f} quotes/s"
+            )
         for shoppers in (1, 8, 32):
             rate = placement_rate(app, store, shoppers, seconds)
             print(f"placement, {shoppers:>2} concurrent shoppers: {rate:,.0f} orders/s")

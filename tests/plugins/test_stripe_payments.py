@@ -5,6 +5,7 @@ import threading
 import time
 from decimal import Decimal as D
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import pytest
 import stripe
@@ -69,7 +70,7 @@ def test_full_and_partial_refunds(stripe_provider):
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    received: list = []
+    received: ClassVar[list] = []
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -89,15 +90,20 @@ def test_the_server_sends_signed_webhooks_that_parse_and_verify(stripe_provider,
     )
     card = stripe_provider.create_card_method("4242424242424242", 12, 2030, "123")
     view = stripe_provider.create_payment(slip(card=card, key="hook-1", amount="88.00"))
+
+    def ours(body: bytes) -> bool:
+        event = json.loads(body)
+        return (
+            event["type"] == "payment_intent.succeeded"
+            and event["data"]["object"]["id"] == view.reference
+        )
+
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not any(
-        json.loads(b)["type"] == "payment_intent.succeeded" for b, _ in _Receiver.received
-    ):
+    while time.monotonic() < deadline and not any(ours(b) for b, _ in _Receiver.received):
         time.sleep(0.1)
     receiver.shutdown()
-    body, signature = next(
-        (b, s) for b, s in _Receiver.received if json.loads(b)["type"] == "payment_intent.succeeded"
-    )
+    receiver.server_close()
+    body, signature = next((b, s) for b, s in _Receiver.received if ours(b))
     event = stripe_provider.parse_event(body, signature)
     assert (event.reference, event.amount, event.status) == (
         view.reference,
