@@ -25,6 +25,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from storefront.domain.shipping import CARRIERS
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
@@ -113,3 +115,18 @@ class StoreSettingsForm(FlaskForm):
         _l("Store language"), choices=lambda: choices([("zh_CN", "中文"), ("en", "English")])
     )
     limit_policy_code = SelectField(_l("Limit policy"))
+
+
+class ShipForm(FlaskForm):
+    carrier = SelectField(
+        _l("Carrier"), choices=lambda: choices(CARRIERS.items()), validators=[DataRequired()]
+    )
+    tracking_number = StringField(
+        _l("Tracking number"), validators=[DataRequired(), Length(min=8, max=40)]
+    )
+
+
+class RefundForm(FlaskForm):
+    amount = DecimalField(
+        _l("Amount (¥)"), places=2, validators=[InputRequired(), NumberRange(min=Decimal("0.01"))]
+    )

@@ -5,9 +5,20 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from storefront.domain.money import format_money, round_money, truncate_money
+from storefront.domain.shipping import CARRIERS
 from storefront.extensions import babel
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+ORDER_STATUS_LABELS = {
+    "pending_payment": _l("Awaiting payment"),
+    "paid": _l("Awaiting shipment"),
+    "shipped": _l("Shipped"),
+    "received": _l("Received"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "refunded": _l("Refunded"),
+    "returned": _l("Returned"),
+}
 TAX_TAG_LABELS = {
     "cross_border_retail": _l("Cross-border retail"),
     "domestic_dropship": _l("Domestic drop-ship"),
@@ -24,8 +35,15 @@ def init_app(app: Flask) -> None:
         tax_tag_label=tax_tag_label,
         money=money,
         tax_step=tax_step,
+        status_label=status_label,
+        carrier_name=lambda code: CARRIERS.get(code or "", code or ""),
         current_language=current_language,
     )
+
+
+def status_label(status: str) -> str:
+    """Return the people-facing name of an order status (待发货 ...)."""
+    return str(ORDER_STATUS_LABELS.get(status, status))
 
 
 def tax_step(amount) -> str:

@@ -5,6 +5,8 @@ from storefront.models.catalog import Product, Supplier
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
+from storefront.models.payments import Payment, ProviderEvent
+from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
 from storefront.models.tenant import Tenant
@@ -19,10 +21,13 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderLine",
+    "Payment",
     "PlatformOperator",
     "Product",
+    "ProviderEvent",
     "QuotaMovement",
     "QuotaPerson",
+    "Review",
     "Shopper",
     "StaffUser",
     "Supplier",

@@ -12,7 +12,21 @@ site = Blueprint("site", __name__, template_folder="templates")
 def _shop_wording() -> dict:
     from storefront.shop.messages import mix_message, violation_message
 
-    return {"mix_message": mix_message, "violation_message": violation_message}
+    return {
+        "mix_message": mix_message,
+        "violation_message": violation_message,
+        "unread_notifications": _unread_notifications,
+    }
 
 
-from storefront.shop import account, auth, cart, catalog  # noqa: E402, F401 - routes register on import
+def _unread_notifications() -> int:
+    from flask_login import current_user
+
+    from storefront.models import Shopper
+    from storefront.services.notifications import unread_count
+
+    user = current_user._get_current_object()
+    return unread_count(user.id) if isinstance(user, Shopper) else 0
+
+
+from storefront.shop import account, auth, cart, catalog, checkout, orders  # noqa: E402, F401 - routes register on import

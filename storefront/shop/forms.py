@@ -2,8 +2,25 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from storefront.domain.identity import validate_prc_id
 
@@ -48,3 +65,55 @@ class IdentityForm(FlaskForm):
             field.data = validate_prc_id(field.data.strip())
         except ValueError as error:
             raise ValidationError(_l("This is not a valid resident ID number.")) from error
+
+
+class CheckoutForm(FlaskForm):
+    address_id = SelectField(_l("Deliver to"), coerce=int)
+    identity_id = SelectField(_l("Buyer identity"), coerce=int)
+    token = HiddenField()
+    expected_total = HiddenField()
+
+
+class PaymentForm(FlaskForm):
+    method = RadioField(
+        _l("Pay with"),
+        choices=lambda: [
+            SelectChoice("card", _l("Bank card")),
+            SelectChoice("wechat_pay", _l("WeChat Pay")),
+            SelectChoice("alipay", _l("Alipay")),
+        ],
+        default="card",
+    )
+    card_number = StringField(
+        _l("Card number"),
+        validators=[Optional(), Regexp(r"^[0-9 ]{12,23}$", message=_l("Enter the card number."))],
+    )
+    expiry = StringField(
+        _l("Expiry (MM/YY)"),
+        validators=[
+            Optional(),
+            Regexp(r"^(0[1-9]|1[0-2])/\d{2}$", message=_l("Enter the expiry as MM/YY.")),
+        ],
+    )
+    cvc = StringField(
+        _l("CVC"),
+        validators=[
+            Optional(),
+            Regexp(r"^\d{3,4}$", message=_l("Enter the 3 or 4 digits on the back.")),
+        ],
+    )
+
+    def validate_card_number(self, field) -> None:
+        if self.method.data == "card" and not field.data:
+            raise ValidationError(_l("Enter the card number."))
+
+
+class ReviewForm(FlaskForm):
+    line_id = HiddenField()
+    rating = RadioField(
+        _l("Rating"),
+        coerce=int,
+        choices=lambda: [SelectChoice(n, "★" * n) for n in range(5, 0, -1)],
+        validators=[DataRequired()],
+    )
+    body = TextAreaField(_l("Your review"), validators=[Length(max=2000)])

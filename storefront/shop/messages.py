@@ -49,3 +49,34 @@ def refusal_message(code: str) -> str:
         "token_reused": _("This checkout was already submitted."),
     }
     return messages.get(code, _("The order could not be placed."))
+
+
+def payment_message(refused) -> str:
+    messages = {
+        "card_declined": _("The card was declined. Try another card or another way to pay."),
+        "not_payable": _("This order can no longer be paid."),
+        "unavailable": _("The payment service cannot be reached. Please try again shortly."),
+        "unknown_method": _("Choose a way to pay."),
+    }
+    return messages.get(
+        refused.code,
+        _("The payment did not go through: %(reason)s", reason=refused.message or refused.code),
+    )
+
+
+def notification_text(note) -> str:
+    params = note.params or {}
+    if note.kind == "shipped":
+        return _(
+            "Order %(number)s has shipped with %(carrier)s, tracking number %(tracking)s.",
+            number=params.get("number"),
+            carrier=params.get("carrier"),
+            tracking=params.get("tracking_number"),
+        )
+    if note.kind == "refund":
+        return _(
+            "A refund of ¥%(amount)s for order %(number)s is on its way.",
+            amount=params.get("amount"),
+            number=params.get("number"),
+        )
+    return _("Welcome to the store!")

@@ -8,6 +8,10 @@ from storefront.extensions import db
 from storefront.models import (
     Address,
     BuyerIdentity,
+    Checkout,
+    Order,
+    OrderLine,
+    Payment,
     PlatformOperator,
     Product,
     Shopper,
@@ -34,6 +38,8 @@ class Store:
     shopper: Shopper
     address: Address
     identity: BuyerIdentity
+    order: Order
+    payment: Payment
 
 
 @dataclass
@@ -135,16 +141,21 @@ def store(slug: str) -> Store:
         supplier_row = supplier()
         template_row = template()
         shopper_row = shopper()
+        address_row, identity_row = address(shopper_row), identity(shopper_row)
+        product_row = product(supplier_row, "800.00", template_row, "cross_border_retail")
+        order_row = order(shopper_row, product_row, address_row, identity_row)
         return Store(
             tenant=row,
             owner=staff(f"owner@{slug}.example"),
             supplier=supplier_row,
             template=template_row,
-            product=product(supplier_row, "800.00", template_row, "cross_border_retail"),
+            product=product_row,
             non_tax_product=product(supplier_row, "88.00"),
             shopper=shopper_row,
-            address=address(shopper_row),
-            identity=identity(shopper_row),
+            address=address_row,
+            identity=identity_row,
+            order=order_row,
+            payment=payment(order_row),
         )
 
 
@@ -158,3 +169,68 @@ def operator() -> PlatformOperator:
 
 def two_tenants() -> Tenants:
     return Tenants(a=store(f"alpha{next(_seq)}"), b=store(f"beta{next(_seq)}"), operator=operator())
+
+
+def order(shopper_row, product_row, address_row, identity_row, status="paid") -> Order:
+    """A placed order of one unit (seed example figures for 800 at 5/6/7)."""
+    n = next(_seq)
+    checkout = Checkout(token=f"token-{n}", shopper_id=shopper_row.id, amount=Decimal("877.45"))
+    db.session.add(checkout)
+    db.session.flush()
+    row = Order(
+        number=f"KJ20261122{n:010d}",
+        checkout_id=checkout.id,
+        shopper_id=shopper_row.id,
+        supplier_id=product_row.supplier_id,
+        status=status,
+        tax_tag=product_row.tax_tag,
+        tax_method="composite",
+        policy_code="seed",
+        goods_total=Decimal("800.00"),
+        freight=Decimal("0.00"),
+        tariff=Decimal("40.00"),
+        consumption_tax=Decimal("51.06"),
+        vat=Decimal("59.57"),
+        tax_due=Decimal("77.45"),
+        total=Decimal("877.45"),
+        buyer_name=identity_row.real_name,
+        buyer_id_number=identity_row.id_number,
+        buyer_phone=identity_row.phone,
+        consignee=address_row.consignee,
+        consignee_phone=address_row.phone,
+        consignee_address=address_row.one_line(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    db.session.add(
+        OrderLine(
+            order_id=row.id,
+            line_no=1,
+            product_id=product_row.id,
+            sku=product_row.sku,
+            name=product_row.name,
+            price=product_row.price,
+            quantity=1,
+            amount=product_row.price,
+        )
+    )
+    db.session.flush()
+    return row
+
+
+def payment(order_row) -> Payment:
+    row = Payment(
+        checkout_id=order_row.checkout_id,
+        provider="stripe",
+        method="card",
+        reference=f"pi_test_{next(_seq)}",
+        status="succeeded",
+        amount=order_row.total,
+        goods_total=order_row.goods_total,
+        tax_total=order_row.tax_due,
+        freight_total=order_row.freight,
+        serial_number=f"ch_test_{next(_seq)}",
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row

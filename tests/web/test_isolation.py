@@ -16,14 +16,19 @@ B_IDS = {
     "template_id": lambda b: b.template.id,
     "address_id": lambda b: b.address.id,
     "identity_id": lambda b: b.identity.id,
+    "order_id": lambda b: b.order.id,
+    "checkout_id": lambda b: b.order.checkout_id,
+    "payment_id": lambda b: b.payment.id,
 }
+# Route arguments that name no object (a file format ...) and the value to use.
+PLAIN_ARGUMENTS = {"store_slug": None, "fmt": "csv"}
 
 
 def _rules(app, prefix: str) -> list[Rule]:
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(prefix) and set(rule.arguments) - {"store_slug"}
+        if rule.endpoint.startswith(prefix) and set(rule.arguments) - set(PLAIN_ARGUMENTS)
     ]
 
 
@@ -32,6 +37,8 @@ def _url(app, rule: Rule, b, slug: str | None) -> str:
     for argument in rule.arguments:
         if argument == "store_slug":
             values[argument] = slug
+        elif argument in PLAIN_ARGUMENTS:
+            values[argument] = PLAIN_ARGUMENTS[argument]
         else:
             assert argument in B_IDS, f"map route argument {argument!r} of {rule.endpoint}"
             values[argument] = B_IDS[argument](b)
@@ -67,11 +74,20 @@ def test_a_user_of_tenant_a_gets_404_for_every_object_of_tenant_b(app, client, t
 
 def test_console_lists_show_only_the_signed_in_tenant(client, tenants):
     login_staff(client, tenants.a.owner)
-    for page in ("/admin/products", "/admin/suppliers", "/admin/staff", "/admin/"):
+    for page in (
+        "/admin/products",
+        "/admin/suppliers",
+        "/admin/staff",
+        "/admin/",
+        "/admin/orders",
+        "/admin/orders/export.csv",
+        "/admin/tax-templates",
+    ):
         body = client.get(page).get_data(as_text=True)
         assert tenants.b.product.name not in body
         assert tenants.b.supplier.name not in body
         assert tenants.b.owner.email not in body
+        assert tenants.b.order.number not in body
 
 
 def test_a_shopper_session_does_not_cross_stores(client, tenants):

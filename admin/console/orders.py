@@ -1,0 +1,134 @@
+"""Orders in the merchant console: filters, export, detail with timeline, actions."""
+
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from admin.console import bp
+from admin.exports import export_response
+from admin.forms import RefundForm, ShipForm
+from storefront.domain.orders import Actor, TransitionRefused
+from storefront.queries import orders as order_queries
+from storefront.services import fulfilment
+from storefront.services.errors import Conflict
+
+STATUSES = ("pending_payment", "paid", "shipped", "received", "completed", "cancelled", "refunded")
+
+
+@bp.route("/orders")
+def orders():
+    filters = _filters()
+    page = request.args.get("page", 1, type=int)
+    listing = order_queries.console_orders(filters, page, current_app.config["PAGE_SIZE"])
+    return render_template("admin/orders.html", orders=listing, filters=filters, statuses=STATUSES)
+
+
+@bp.route("/orders/export.<any(csv, xlsx):fmt>")
+def export_orders(fmt: str):
+    return export_response(order_queries.console_orders_statement(_filters()), fmt)
+
+
+@bp.route("/orders/<int:order_id>")
+def order(order_id: int):
+    row = order_queries.console_order_or_404(order_id)
+    return render_template(
+        "admin/order.html",
+        order=row,
+        ship_form=ShipForm(),
+        refund_form=RefundForm(),
+        payment=order_queries.order_payment(row),
+    )
+
+
+@bp.route("/orders/<int:order_id>/ship", methods=["POST"])
+def ship_order(order_id: int):
+    row = order_queries.console_order_or_404(order_id)
+    form = ShipForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a carrier and enter a valid tracking number."), "error")
+        return order(row.id), 400
+    try:
+        fulfilment.ship(row, form.carrier.data, form.tracking_number.data, _who())
+    except Conflict:
+        flash(_("Choose a carrier and enter a valid tracking number."), "error")
+        return order(row.id), 400
+    except TransitionRefused:
+        return _refused(row)
+    flash(_("Shipped. The shopper has been notified."), "success")
+    return redirect(url_for("console.order", order_id=row.id))
+
+
+@bp.route("/orders/<int:order_id>/cancel", methods=["POST"])
+def cancel_order(order_id: int):
+    row = order_queries.console_order_or_404(order_id)
+    return _act(
+        row,
+        lambda: fulfilment.cancel(row, Actor.MERCHANT, _who(), request.form.get("reason", "")),
+        _("Order cancelled."),
+    )
+
+
+@bp.route("/orders/<int:order_id>/complete", methods=["POST"])
+def complete_order(order_id: int):
+    row = order_queries.console_order_or_404(order_id)
+    return _act(row, lambda: fulfilment.complete(row, _who()), _("Order completed."))
+
+
+@bp.route("/orders/<int:order_id>/refund", methods=["POST"])
+def refund_order(order_id: int):
+    row = order_queries.console_order_or_404(order_id)
+    form = RefundForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the amount to refund."), "error")
+        return order(row.id), 400
+    try:
+        fulfilment.refund(row, form.amount.data, _who())
+    except fulfilment.RefundRefused as refused:
+        flash(
+            _("The refund was not made: %(reason)s", reason=refused.message or refused.code),
+            "error",
+        )
+        return order(row.id), 409
+    except TransitionRefused:
+        return _refused(row)
+    flash(_("Refund of ¥%(amount)s sent.", amount=form.amount.data), "success")
+    return redirect(url_for("console.order", order_id=row.id))
+
+
+def _act(row, action, done: str):
+    try:
+        action()
+    except TransitionRefused:
+        return _refused(row)
+    flash(done, "success")
+    return redirect(url_for("console.order", order_id=row.id))
+
+
+def _refused(row):
+    flash(_("This action does not fit the order's current state."), "error")
+    return order(row.id), 409
+
+
+def _who() -> str:
+    return f"staff:{current_user.id} {current_user.name}"
+
+
+def _filters() -> order_queries.OrderFilters:
+    args = request.args
+    return order_queries.OrderFilters(
+        status=args.get("status") or None,
+        tag=args.get("tag") or None,
+        date_from=_date(args.get("from")),
+        date_to=_date(args.get("to")),
+        buyer=args.get("buyer", "").strip(),
+        number=args.get("number", "").strip(),
+    )
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

@@ -1,0 +1,58 @@
+"""Payments (one per checkout attempt) and the log of verified provider events."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.extensions import db
+from storefront.models.types import Money, UTCDateTime, utcnow
+from storefront.tenancy import TenantScoped
+
+
+class Payment(TenantScoped, db.Model):
+    """The payment slip sent and the payment return received (seed 004 [0021]-[0022])."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkout_id: Mapped[int] = mapped_column(ForeignKey("checkouts.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
+    status: Mapped[str] = mapped_column(String(30), default="created")
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    goods_total: Mapped[Decimal] = mapped_column(Money)
+    tax_total: Mapped[Decimal] = mapped_column(Money)
+    freight_total: Mapped[Decimal] = mapped_column(Money)
+    refunded: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # the payment return
+    serial_number: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    exchange_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    payer_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    payer_account: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    payer_account_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    payer_bank: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    payer_matches_buyer: Mapped[bool | None] = mapped_column(nullable=True)
+    failure: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checkout = relationship("Checkout")
+
+
+class ProviderEvent(db.Model):
+    """Every verified webhook, once: a replay finds its row and changes nothing."""
+
+    __tablename__ = "provider_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(80), unique=True)
+    type: Mapped[str] = mapped_column(String(80))
+    reference: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,148 @@
+"""What shoppers and merchants do to orders after placement: ship, receive, review,
+complete, cancel and refund. Each use case commits once; status moves only through
+`transition_order`."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from storefront.domain.orders import Actor, OrderStatus
+from storefront.domain.shipping import CARRIERS, normalise_tracking
+from storefront.extensions import db
+from storefront.integrations import payment_provider
+from storefront.models import Order, Payment, Review
+from storefront.models.types import utcnow
+from storefront.ports import PaymentError
+from storefront.services import quota
+from storefront.services.errors import Conflict
+from storefront.services.notifications import notify
+from storefront.services.orders import transition_order
+
+
+class RefundRefused(Exception):
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(code)
+        self.code, self.message = code, message
+
+
+def ship(order: Order, carrier: str, tracking_number: str, who: str) -> None:
+    """Record the carrier and tracking number, mark shipped, tell the shopper."""
+    tracking_number = normalise_tracking(carrier, tracking_number)
+    if tracking_number is None:
+        raise Conflict("invalid_tracking")
+    transition_order(
+        order, OrderStatus.SHIPPED, Actor.MERCHANT, who, f"{carrier} {tracking_number}"
+    )
+    order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, utcnow()
+    db.session.commit()
+    notify(
+        order.shopper_id,
+        f"shipped:{order.id}",
+        "shipped",
+        {
+            "order_id": order.id,
+            "number": order.number,
+            "carrier": CARRIERS[carrier],
+            "tracking_number": tracking_number,
+        },
+    )
+
+
+def confirm_receipt(order: Order, actor: Actor = Actor.SHOPPER, who: str = "shopper") -> None:
+    transition_order(order, OrderStatus.RECEIVED, actor, who, "receipt confirmed")
+    order.received_at = utcnow()
+    db.session.commit()
+
+
+def complete(order: Order, who: str) -> None:
+    transition_order(order, OrderStatus.COMPLETED, Actor.MERCHANT, who, "completion confirmed")
+    order.completed_at = utcnow()
+    db.session.commit()
+
+
+def cancel(order: Order, actor: Actor, who: str, reason: str) -> None:
+    """Cancel an unpaid order (or a paid one, by the merchant, who then refunds)."""
+    transition_order(order, OrderStatus.CANCELLED, actor, who, reason)
+    db.session.commit()
+
+
+def review(order: Order, line_id: int, rating: int, body: str) -> Review:
+    """Review one line of a received order, once."""
+    if order.status not in (OrderStatus.RECEIVED, OrderStatus.COMPLETED):
+        raise Conflict("not_received")
+    line = next((line for line in order.lines if line.id == line_id), None)
+    if line is None or not 1 <= rating <= 5:
+        raise Conflict("invalid_review")
+    if db.session.scalar(select(Review.id).where(Review.order_line_id == line.id)):
+        raise Conflict("already_reviewed")
+    row = Review(
+        order_line_id=line.id,
+        product_id=line.product_id,
+        shopper_id=order.shopper_id,
+        rating=rating,
+        body=body.strip(),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def refund(order: Order, amount: Decimal, who: str) -> None:
+    """Refund all or part of a paid order through the provider; release its quota share."""
+    payment = _paid_payment(order)
+    remaining = order.total - order.refunded
+    if payment is None:
+        raise RefundRefused("not_paid")
+    if not Decimal("0.01") <= amount <= remaining:
+        raise RefundRefused("invalid_amount")
+    key = f"refund-{order.id}-{order.refunded}-{amount}"
+    try:
+        payment_provider().refund(payment.reference, amount, key)
+    except PaymentError as error:
+        raise RefundRefused(error.code, error.message) from error
+    order.refunded += amount
+    payment.refunded += amount
+    if order.refunded == order.total:
+        transition_order(order, OrderStatus.REFUNDED, Actor.MERCHANT, who, f"refund {amount}")
+    else:
+        quota.release(order, "partial_refund", amount / remaining)
+        db.session.add(order)
+    db.session.commit()
+    notify(
+        order.shopper_id,
+        f"refund:{order.id}:{order.refunded}",
+        "refund",
+        {"order_id": order.id, "number": order.number, "amount": str(amount)},
+    )
+
+
+def _paid_payment(order: Order) -> Payment | None:
+    return db.session.scalar(
+        select(Payment).where(
+            Payment.checkout_id == order.checkout_id, Payment.status == "succeeded"
+        )
+    )
+
+
+def sweep(now: datetime, unpaid_ttl: timedelta, receipt_after: timedelta) -> dict[str, int]:
+    """Cancel orders unpaid past their time and confirm receipt of long-shipped ones."""
+    expired = db.session.scalars(
+        select(Order).where(
+            Order.status == OrderStatus.PENDING_PAYMENT, Order.placed_at < now - unpaid_ttl
+        )
+    ).all()
+    for order in expired:
+        transition_order(order, OrderStatus.CANCELLED, Actor.SYSTEM, "system", "not paid in time")
+    shipped = db.session.scalars(
+        select(Order).where(
+            Order.status == OrderStatus.SHIPPED, Order.shipped_at < now - receipt_after
+        )
+    ).all()
+    for order in shipped:
+        transition_order(
+            order, OrderStatus.RECEIVED, Actor.SYSTEM, "system", "receipt confirmed automatically"
+        )
+        order.received_at = now
+    db.session.commit()
+    return {"expired": len(expired), "received": len(shipped)}

@@ -1,0 +1,95 @@
+"""The shopper's orders: history, detail with timeline, cancel, receipt, review;
+notifications."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from storefront.domain.orders import Actor, TransitionRefused
+from storefront.queries import orders as order_queries
+from storefront.queries.notifications import shopper_notifications
+from storefront.services import fulfilment
+from storefront.services.errors import Conflict
+from storefront.services.notifications import mark_all_read
+from storefront.shop import bp
+from storefront.shop.forms import ReviewForm
+from storefront.shop.messages import notification_text
+
+
+@bp.route("/orders")
+@login_required
+def orders():
+    status = request.args.get("status") or None
+    page = request.args.get("page", 1, type=int)
+    listing = order_queries.shopper_orders(
+        current_user, status, page, current_app.config["PAGE_SIZE"]
+    )
+    return render_template("shop/orders.html", orders=listing, status=status)
+
+
+@bp.route("/orders/<int:order_id>")
+@login_required
+def order(order_id: int):
+    row = order_queries.shopper_order_or_404(current_user, order_id)
+    return render_template(
+        "shop/order.html",
+        order=row,
+        review_form=ReviewForm(),
+        payment=order_queries.order_payment(row),
+        paying=request.args.get("paying"),
+    )
+
+
+@bp.route("/orders/<int:order_id>/cancel", methods=["POST"])
+@login_required
+def cancel_order(order_id: int):
+    row = order_queries.shopper_order_or_404(current_user, order_id)
+    return _act(
+        row,
+        lambda: fulfilment.cancel(row, Actor.SHOPPER, "shopper", "cancelled by the shopper"),
+        _("Order cancelled."),
+    )
+
+
+@bp.route("/orders/<int:order_id>/receive", methods=["POST"])
+@login_required
+def receive_order(order_id: int):
+    row = order_queries.shopper_order_or_404(current_user, order_id)
+    return _act(row, lambda: fulfilment.confirm_receipt(row), _("Thank you! Receipt confirmed."))
+
+
+@bp.route("/orders/<int:order_id>/review", methods=["POST"])
+@login_required
+def review_order(order_id: int):
+    row = order_queries.shopper_order_or_404(current_user, order_id)
+    form = ReviewForm()
+    if not form.validate_on_submit() or not str(form.line_id.data).isdigit():
+        flash(_("Choose a rating from one to five stars."), "error")
+        return redirect(url_for("shop.order", order_id=row.id))
+    try:
+        fulfilment.review(row, int(form.line_id.data), form.rating.data, form.body.data or "")
+    except Conflict:
+        flash(_("This product cannot be reviewed (again) for this order."), "error")
+    else:
+        flash(_("Thank you for your review."), "success")
+    return redirect(url_for("shop.order", order_id=row.id))
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    if request.method == "POST":
+        mark_all_read(current_user.id)
+        return redirect(url_for("shop.notifications"))
+    notes = shopper_notifications(current_user.id)
+    return render_template("shop/notifications.html", notes=notes, text=notification_text)
+
+
+def _act(row, action, done_message: str):
+    try:
+        action()
+    except TransitionRefused:
+        flash(_("This action does not fit the order's current state."), "error")
+        return order(row.id), 409
+    flash(done_message, "success")
+    return redirect(url_for("shop.order", order_id=row.id))
