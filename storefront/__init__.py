@@ -41,9 +41,10 @@ def _migrations_dir(app: Flask) -> Path:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area; the consoles live outside the core package."""
-    from admin import console, platform
-    from storefront import shop
+    from admin import console, platform  # the composition root is the one place for this
+    from storefront import shop, webhooks
 
+    app.register_blueprint(webhooks.bp)
     app.register_blueprint(shop.site)
     app.register_blueprint(shop.bp)
     app.register_blueprint(console.bp)

@@ -49,14 +49,16 @@ def app_config(database_url: str, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "SERVER_NAME": None,
+        "STRIPE_SECRET_KEY": "sk_test_local",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
     }
     config.update(overrides)
     return config
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app(app_config(database_url))
+def app(database_url, stripe_server):
+    app = create_app(app_config(database_url, STRIPE_API_BASE=stripe_server))
     with app.app_context():
         upgrade()
         db.session.remove()

@@ -93,7 +93,9 @@ def start_payment(
         payment.status, payment.failure = "failed", error.message
         db.session.commit()
         raise PaymentRefused(error.code, error.message) from error
-    payment.reference, payment.status = view.reference, view.status
+    # Our status: only the verified event makes a payment "succeeded" (see `_mark_paid`).
+    payment.reference = view.reference
+    payment.status = "requires_action" if view.next_action else "submitted"
     db.session.commit()
     return payment, view
 

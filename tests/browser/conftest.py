@@ -27,8 +27,10 @@ PHONE = {
 
 
 @pytest.fixture(scope="session")
-def live_app(database_url, app):  # `app` has migrated the schema
-    return create_app(app_config(database_url, WTF_CSRF_ENABLED=True))
+def live_app(database_url, app, stripe_server):  # `app` has migrated the schema
+    return create_app(
+        app_config(database_url, WTF_CSRF_ENABLED=True, STRIPE_API_BASE=stripe_server)
+    )
 
 
 @pytest.fixture(scope="session")

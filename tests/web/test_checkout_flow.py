@@ -1,0 +1,243 @@
+"""Checkout to completion through the pages, with the local Stripe server and signed events."""
+
+import json
+import time
+from decimal import Decimal as D
+
+import pytest
+import stripe
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.integrations import payment_provider
+from storefront.models import Notification, Order, Payment, ProviderEvent, QuotaMovement, Review
+from storefront.tenancy import system_context, tenant_context
+from tests.conftest import WEBHOOK_SECRET
+from tests.web.helpers import login_shopper, login_staff
+
+VISA, DECLINED, THREE_DS = "4242 4242 4242 4242", "4000 0000 0000 0341", "4000 0027 6000 3184"
+
+
+def signed(event: dict) -> tuple[bytes, dict]:
+    payload = json.dumps(event)
+    timestamp = int(time.time())
+    signature = stripe.WebhookSignature._compute_signature(f"{timestamp}.{payload}", WEBHOOK_SECRET)
+    return payload.encode(), {
+        "Stripe-Signature": f"t={timestamp},v1={signature}",
+        "Content-Type": "application/json",
+    }
+
+
+def succeeded_event(reference: str, event_id: str = "evt_1", **changes) -> dict:
+    """The provider's payment_intent.succeeded event, built from the intent as it stands."""
+    intent = payment_provider().client.payment_intents.retrieve(reference).to_dict()
+    intent.update(changes)
+    return {
+        "id": event_id,
+        "object": "event",
+        "type": "payment_intent.succeeded",
+        "created": int(time.time()),
+        "data": {"object": intent},
+    }
+
+
+def place_and_pay(client, store, card=VISA):
+    slug = store.tenant.slug
+    login_shopper(client, store.tenant, store.shopper)
+    client.post(f"/s/{slug}/cart/items", data={"product_id": store.product.id, "quantity": 1})
+    page = client.get(f"/s/{slug}/checkout").get_data(as_text=True)
+    assert "77.45" in page and "877.45" in page
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        f"/s/{slug}/checkout",
+        data={
+            "address_id": store.address.id,
+            "identity_id": store.identity.id,
+            "token": token,
+            "expected_total": "877.45",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    checkout_path = response.headers["Location"]
+    response = client.post(
+        checkout_path, data={"method": "card", "card_number": card, "expiry": "12/30", "cvc": "123"}
+    )
+    order = db.session.scalar(
+        select(Order).where(Order.shopper_id == store.shopper.id).order_by(Order.id.desc())
+    )
+    return order, response
+
+
+@pytest.fixture
+def a(tenants):
+    return tenants.a
+
+
+def test_card_payment_is_confirmed_only_by_the_verified_event(client, a):
+    with tenant_context(a.tenant.id):
+        order, response = place_and_pay(client, a)
+        assert response.status_code == 302
+        assert order.status == "pending_payment"  # the success page does not mark it paid
+        payment = db.session.scalar(
+            select(Payment).where(
+                Payment.checkout_id == order.checkout_id, Payment.status == "succeeded"
+            )
+        )
+        assert payment is None
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+        assert (payment.amount, payment.goods_total, payment.tax_total) == (
+            D("877.45"),
+            D("800.00"),
+            D("77.45"),
+        )
+    body, headers = signed(succeeded_event(payment.reference))
+    assert client.post("/webhooks/stripe", data=body, headers=headers).status_code == 200
+    with tenant_context(a.tenant.id):
+        db.session.refresh(order)
+        db.session.refresh(payment)
+        assert order.status == "paid" and order.paid_at is not None
+        assert payment.status == "succeeded" and payment.serial_number
+    page = client.get(f"/s/{a.tenant.slug}/orders/{order.id}").get_data(as_text=True)
+    assert "待发货" in page
+
+
+def test_replayed_and_out_of_order_events_change_nothing(client, a):
+    with tenant_context(a.tenant.id):
+        order, _ = place_and_pay(client, a)
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+    body, headers = signed(succeeded_event(payment.reference, "evt_dup"))
+    client.post("/webhooks/stripe", data=body, headers=headers)
+    replay = client.post("/webhooks/stripe", data=body, headers=headers)
+    assert replay.get_json() == {"received": True, "duplicate": True}
+    failed = succeeded_event(payment.reference, "evt_late_fail")
+    failed["type"] = "payment_intent.payment_failed"
+    body, headers = signed(failed)
+    client.post("/webhooks/stripe", data=body, headers=headers)
+    with tenant_context(a.tenant.id):
+        db.session.refresh(order)
+        db.session.refresh(payment)
+        assert (order.status, payment.status) == ("paid", "succeeded")
+        moves = [(e.from_status, e.to_status) for e in order.events]
+        assert moves == [(None, "pending_payment"), ("pending_payment", "paid")]
+    with system_context():
+        assert (
+            db.session.scalar(
+                select(ProviderEvent).where(ProviderEvent.event_id == "evt_dup")
+            ).outcome
+            == "paid"
+        )
+
+
+def test_bad_signatures_and_wrong_amounts_are_refused(client, a):
+    with tenant_context(a.tenant.id):
+        order, _ = place_and_pay(client, a)
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+    body, headers = signed(succeeded_event(payment.reference, "evt_bad"))
+    tampered = client.post("/webhooks/stripe", data=body.replace(b"87745", b"1"), headers=headers)
+    assert tampered.status_code == 400
+    assert tampered.get_json()["error"]["code"] == "invalid_signature"
+    body, headers = signed(succeeded_event(payment.reference, "evt_short", amount=100))
+    client.post("/webhooks/stripe", data=body, headers=headers)
+    with tenant_context(a.tenant.id):
+        db.session.refresh(order)
+        assert order.status == "pending_payment"
+
+
+def test_a_declined_card_is_a_message_and_the_order_stays_payable(client, a):
+    with tenant_context(a.tenant.id):
+        order, response = place_and_pay(client, a, card=DECLINED)
+        assert response.status_code == 200
+        assert "银行卡被拒" in response.get_data(as_text=True)
+        assert order.status == "pending_payment"
+
+
+def test_three_d_secure_goes_through_the_bank_page(client, a):
+    with tenant_context(a.tenant.id):
+        order, response = place_and_pay(client, a, card=THREE_DS)
+        assert "/authenticate" in response.headers["Location"]
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+    secret = response.headers["Location"].split("client_secret=")[1]
+    client.post(
+        f"/s/{a.tenant.slug}/payments/{payment.id}/authenticate",
+        data={"client_secret": secret, "approve": "1"},
+    )
+    assert payment_provider().retrieve(payment.reference).status == "succeeded"
+
+
+def test_merchant_ships_shopper_receives_reviews_merchant_completes(client, a):
+    order_id = a.order.id  # the factory's paid order
+    login_staff(client, a.owner)
+    bad = client.post(
+        f"/admin/orders/{order_id}/ship", data={"carrier": "SF", "tracking_number": "x"}
+    )
+    assert bad.status_code == 400
+    ok = client.post(
+        f"/admin/orders/{order_id}/ship",
+        data={"carrier": "SF", "tracking_number": "sf1234567890123"},
+    )
+    assert ok.status_code == 302
+    again = client.post(f"/admin/orders/{order_id}/complete")
+    assert again.status_code == 409  # not received yet: refused with a message
+    client.post("/admin/logout")
+    login_shopper(client, a.tenant, a.shopper)
+    page = client.get(f"/s/{a.tenant.slug}/orders/{order_id}").get_data(as_text=True)
+    assert "SF1234567890123" in page and "顺丰速运" in page
+    assert "unread-count" in page
+    client.post(f"/s/{a.tenant.slug}/orders/{order_id}/receive")
+    client.post(
+        f"/s/{a.tenant.slug}/orders/{order_id}/review",
+        data={"line_id": a.order.lines[0].id, "rating": "5", "body": "很好"},
+    )
+    client.post(f"/s/{a.tenant.slug}/logout")
+    login_staff(client, a.owner)
+    assert client.post(f"/admin/orders/{order_id}/complete").status_code == 302
+    detail = client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    for status in ("已发货", "已收货", "已完成"):
+        assert status in detail
+    with tenant_context(a.tenant.id):
+        assert db.session.scalar(select(Review.rating)) == 5
+        kinds = db.session.scalars(select(Notification.kind)).all()
+        assert "shipped" in kinds
+
+
+def test_partial_then_full_refund_through_the_provider_releases_quota(client, a):
+    with tenant_context(a.tenant.id):
+        order, _ = place_and_pay(client, a)
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+    body, headers = signed(succeeded_event(payment.reference, "evt_paid_refund"))
+    client.post("/webhooks/stripe", data=body, headers=headers)
+    client.post(f"/s/{a.tenant.slug}/logout")
+    login_staff(client, a.owner)
+    assert (
+        client.post(f"/admin/orders/{order.id}/refund", data={"amount": "877.46"}).status_code
+        == 409
+    )
+    assert (
+        client.post(f"/admin/orders/{order.id}/refund", data={"amount": "100.00"}).status_code
+        == 302
+    )
+    assert (
+        client.post(f"/admin/orders/{order.id}/refund", data={"amount": "777.45"}).status_code
+        == 302
+    )
+    with tenant_context(a.tenant.id):
+        db.session.refresh(order)
+        assert (order.status, order.refunded) == ("refunded", D("877.45"))
+    with system_context():
+        total = sum(
+            db.session.scalars(
+                select(QuotaMovement.annual_amount).where(QuotaMovement.order_id == order.id)
+            )
+        )
+    assert total == D("0.00")
+
+
+def test_orders_list_filters_and_exports(client, a):
+    login_staff(client, a.owner)
+    listing = client.get(f"/admin/orders?status=paid&number={a.order.number[-6:]}")
+    assert a.order.number in listing.get_data(as_text=True)
+    assert a.order.number not in client.get("/admin/orders?status=shipped").get_data(as_text=True)
+    csv = client.get("/admin/orders/export.csv").get_data(as_text=True)
+    assert csv.startswith("\ufeff订单号") and a.order.number in csv and "877.45" in csv
+    xlsx = client.get("/admin/orders/export.xlsx")
+    assert xlsx.data[:2] == b"PK"
