@@ -12,6 +12,8 @@ from storefront.jobs import QUEUES, redis_connection
 
 demo_cli = AppGroup("demo", help="Load the demo stores and print their sign-ins.")
 rq_cli = AppGroup("rq", help="Run background job workers (needs REDIS_URL).")
+orders_cli = AppGroup("orders", help="Scheduled order upkeep (run from cron or a timer).")
+stripe_cli = AppGroup("stripe", help="Payment provider set-up.")
 
 DEMO_ACCOUNTS = ("operator", "owner", "second_owner", "shopper")
 
@@ -22,6 +24,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(rq_cli)
     app.cli.add_command(tax_cli)
+    app.cli.add_command(orders_cli)
+    app.cli.add_command(stripe_cli)
 
 
 @demo_cli.command("load")
@@ -70,3 +74,37 @@ def rq_worker(queues: tuple[str, ...], burst: bool) -> None:
     # SimpleWorker runs jobs in this process, which holds the app context and its engine.
     worker = SimpleWorker(list(queues or QUEUES), connection=redis_connection())
     worker.work(burst=burst, with_scheduler=True)
+
+
+@orders_cli.command("sweep")
+def sweep_orders() -> None:
+    """Cancel orders unpaid past UNPAID_ORDER_TTL_MINUTES (releasing their quota) and confirm
+    receipt of orders shipped AUTO_RECEIPT_DAYS ago, in every store."""
+    from storefront.services.upkeep import sweep_all_stores
+
+    for slug, counts in sweep_all_stores().items():
+        click.echo(f"{slug}: {counts['expired']} expired, {counts['received']} received")
+
+
+@stripe_cli.command("connect-local")
+@click.option(
+    "--api",
+    default="http://127.0.0.1:8420",
+    show_default=True,
+    help="The local Stripe-compatible server.",
+)
+@click.option(
+    "--app-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where this app is reachable, for the webhook.",
+)
+def connect_local(api: str, app_url: str) -> None:
+    """Make the local payment server send its signed events to this app's webhook."""
+    from plugins.stripe_payments.localserver import register_webhook
+
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        raise click.UsageError("STRIPE_WEBHOOK_SECRET is not set")
+    register_webhook(api, "kuajing", f"{app_url}/webhooks/stripe", secret)
+    click.echo(f"{api} now sends events to {app_url}/webhooks/stripe")
