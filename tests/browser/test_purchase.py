@@ -7,6 +7,7 @@ from plugins.stripe_payments.localserver import register_webhook
 from tests.browser.conftest import save_step
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.factories import PASSWORD
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +19,18 @@ def sign_in_shopper(page, base, store):
     page.click("button[type=submit]")
 
 
-def test_card_purchase_ship_receive_review(
-    browser, phone, desktop, live_server, stores, stripe_server
-):
+@pytest.fixture
+def webhooks_to_live_server(live_server, stripe_server):
+    """Point the payment server's events at the live app for this test only."""
     register_webhook(stripe_server, "browser", f"{live_server}/webhooks/stripe", WEBHOOK_SECRET)
+    yield
+    # localstripe cannot forget an endpoint: send later events where nothing listens.
+    register_webhook(stripe_server, "browser", f"http://127.0.0.1:{free_port()}/", "unused")
+
+
+def test_card_purchase_ship_receive_review(
+    phone, desktop, live_server, stores, webhooks_to_live_server
+):
     a, shop = stores.a, f"{live_server}/s/{stores.a.tenant.slug}"
     sign_in_shopper(phone, live_server, a)
     phone.goto(f"{shop}/products/{a.product.id}")
