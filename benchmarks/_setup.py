@@ -46,13 +46,17 @@ def migrated_app(**config):
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 2, threads: int = 4):
+def gunicorn(database_url: str, workers: int = 2, threads: int = 4, env: dict | None = None):
     """Serve the app with gunicorn on a loopback port; yield its base URL."""
     port = free_port()
-    env = dict(
-        os.environ, DATABASE_URL=database_url, KUAJING_INSTANCE_PATH=str(ROOT / "instance-bench")
-    )
-    env["SECRET_KEY"] = "bench-only-secret"  # noqa: S105 - a throwaway benchmark server
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "KUAJING_INSTANCE_PATH": str(ROOT / "instance-bench"),
+        "KUAJING_ENV": "development",  # plain-http cookies on loopback
+        "SECRET_KEY": "bench-only-secret",
+        **(env or {}),
+    }
     process = subprocess.Popen(
         [
             sys.executable,
