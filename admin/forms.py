@@ -103,6 +103,11 @@ class ProductForm(FlaskForm):
     is_tax_product = BooleanField(_l("Tax product (cross-border)"))
     tax_template_id = SelectField(_l("Tax template"), coerce=int)
     tax_tag = SelectField(_l("Tax tag"), choices=lambda: choices(TAX_TAGS))
+    commission_rate = DecimalField(
+        _l("Commission rate (%, empty: the store's)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
 
     def validate_tax_template_id(self, field) -> None:
         if self.is_tax_product.data and not field.data:
@@ -115,6 +120,11 @@ class StoreSettingsForm(FlaskForm):
         _l("Store language"), choices=lambda: choices([("zh_CN", "中文"), ("en", "English")])
     )
     limit_policy_code = SelectField(_l("Limit policy"))
+    commission_rate = DecimalField(
+        _l("Commission rate for promoters (%)"),
+        places=2,
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
 
 
 class ShipForm(FlaskForm):

@@ -10,6 +10,7 @@ from admin.console import bp
 from admin.exports import export_response
 from admin.forms import RefundForm, ShipForm
 from storefront.domain.orders import Actor, TransitionRefused
+from storefront.queries import commission as commission_queries
 from storefront.queries import orders as order_queries
 from storefront.services import fulfilment
 from storefront.services.errors import Conflict
@@ -132,3 +133,10 @@ def _date(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+@bp.route("/commissions")
+def commissions():
+    page = request.args.get("page", 1, type=int)
+    records = commission_queries.console_records(page, current_app.config["PAGE_SIZE"])
+    return render_template("admin/commissions.html", records=records)

@@ -2,6 +2,7 @@
 
 from storefront.models.accounts import LoginAttempt, PlatformOperator, StaffUser
 from storefront.models.catalog import Product, Supplier
+from storefront.models.commission import CommissionRecord, Promoter
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
@@ -15,6 +16,7 @@ __all__ = [
     "Address",
     "BuyerIdentity",
     "Checkout",
+    "CommissionRecord",
     "LimitPolicyRow",
     "LoginAttempt",
     "Notification",
@@ -24,6 +26,7 @@ __all__ = [
     "Payment",
     "PlatformOperator",
     "Product",
+    "Promoter",
     "ProviderEvent",
     "QuotaMovement",
     "QuotaPerson",

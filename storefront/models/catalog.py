@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import db
-from storefront.models.types import Money, UTCDateTime, utcnow
+from storefront.models.types import Money, Percent, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
 
 
@@ -51,6 +51,8 @@ class Product(TenantScoped, db.Model):
         ForeignKey("tax_templates.id"), nullable=True, index=True
     )
     tax_tag: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # Overrides the store's commission rate for this product (percent); None: the store's.
+    commission_rate: Mapped[Decimal | None] = mapped_column(Percent, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     supplier = relationship("Supplier")
     tax_template = relationship("TaxTemplate")

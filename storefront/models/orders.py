@@ -70,6 +70,7 @@ class Order(TenantScoped, db.Model):
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     refunded: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), server_default="0")
+    promoter_id: Mapped[int | None] = mapped_column(ForeignKey("promoters.id"), nullable=True)
     shopper = relationship("Shopper")
     supplier = relationship("Supplier")
     checkout = relationship("Checkout", back_populates="orders")

@@ -1,12 +1,13 @@
 """The tenant: one merchant's store."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.extensions import db
-from storefront.models.types import UTCDateTime, utcnow
+from storefront.models.types import Percent, UTCDateTime, utcnow
 
 
 class Tenant(db.Model):
@@ -20,6 +21,10 @@ class Tenant(db.Model):
         ForeignKey("limit_policies.code"), default="seed"
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # Commission (返佣) paid to promoters on completed orders, percent of goods.
+    commission_rate: Mapped[Decimal] = mapped_column(
+        Percent, default=Decimal(0), server_default="0"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

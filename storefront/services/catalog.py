@@ -45,6 +45,7 @@ def save_product(product: Product | None, data: dict) -> Product:
         raise NotFound("tax template")
     product.tax_template_id = data["tax_template_id"] if taxed else None
     product.tax_tag = data["tax_tag"] if taxed else None
+    product.commission_rate = data.get("commission_rate")
     db.session.add(product)
     db.session.commit()
     return product

@@ -13,6 +13,7 @@ from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
 from storefront.models.orders import Checkout, Order, OrderLine
 from storefront.services import quota
 from storefront.services.cart import CartGroup, CartSnapshot, build_cart
+from storefront.services.commission import referring_promoter
 from storefront.services.errors import NotFound
 from storefront.services.orders import open_order
 
@@ -33,6 +34,7 @@ class PlacementRequest:
     address_id: int
     token: str  # one per confirm page: a second submit returns the first checkout
     expected_total: Decimal | None  # what the shopper saw; a change refuses the placement
+    referral_code: str | None = None  # the promoter's code the shopper arrived with
 
 
 def place_order(
@@ -54,11 +56,13 @@ def place_order(
     _lock_products(request.items)
     snapshot = build_cart(tenant, request.items, identity, moment)
     _check(snapshot, identity, request.expected_total)
+    promoter = referring_promoter(request.referral_code, shopper)
     checkout = Checkout(token=request.token, shopper_id=shopper.id, amount=snapshot.total)
     db.session.add(checkout)
     db.session.flush()
     for group in snapshot.groups:
         order = _write_order(checkout, group, shopper, identity, address, snapshot, moment)
+        order.promoter_id = promoter.id if promoter else None
         if person and (group.quote.quota_amount > 0 or group.quote.day_amount > 0):
             quota.reserve(person, order, group.quote.quota_amount, group.quote.day_amount, moment)
     db.session.commit()

@@ -14,7 +14,7 @@ from storefront.integrations import payment_provider
 from storefront.models import Order, Payment, Review
 from storefront.models.types import utcnow
 from storefront.ports import PaymentError
-from storefront.services import quota
+from storefront.services import commission, quota
 from storefront.services.errors import Conflict
 from storefront.services.notifications import notify
 from storefront.services.orders import transition_order
@@ -58,6 +58,7 @@ def confirm_receipt(order: Order, actor: Actor = Actor.SHOPPER, who: str = "shop
 def complete(order: Order, who: str) -> None:
     transition_order(order, OrderStatus.COMPLETED, Actor.MERCHANT, who, "completion confirmed")
     order.completed_at = utcnow()
+    commission.earn(order)
     db.session.commit()
 
 
@@ -103,6 +104,8 @@ def refund(order: Order, amount: Decimal, who: str) -> None:
         raise RefundRefused(error.code, error.message) from error
     order.refunded += amount
     payment.refunded += amount
+    if order.status == OrderStatus.COMPLETED:
+        commission.reverse(order, amount)
     if order.refunded == order.total:
         transition_order(order, OrderStatus.REFUNDED, Actor.MERCHANT, who, f"refund {amount}")
     else:

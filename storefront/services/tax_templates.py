@@ -79,4 +79,5 @@ def save_store_settings(tenant: Tenant, data: dict) -> None:
     tenant.name = data["name"].strip()
     tenant.default_locale = data["default_locale"]
     tenant.limit_policy_code = data["limit_policy_code"]
+    tenant.commission_rate = data["commission_rate"]
     db.session.commit()

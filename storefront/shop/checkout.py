@@ -23,6 +23,7 @@ from storefront.shop import bp
 from storefront.shop.cart_session import cart_items, clear_cart
 from storefront.shop.forms import CheckoutForm, PaymentForm
 from storefront.shop.messages import payment_message, refusal_message
+from storefront.shop.promoters import referral_code
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
@@ -49,6 +50,7 @@ def checkout():
                     address_id=form.address_id.data,
                     token=form.token.data,
                     expected_total=_decimal(form.expected_total.data),
+                    referral_code=referral_code(),
                 ),
                 utcnow(),
             )

@@ -148,7 +148,12 @@ def test_the_store_picks_its_limit_policy(client, tenants):
     assert "cn-2019" in page and "2019-01-01" in page
     client.post(
         "/admin/settings",
-        data={"name": "A store", "default_locale": "zh_CN", "limit_policy_code": "cn-2019"},
+        data={
+            "name": "A store",
+            "default_locale": "zh_CN",
+            "limit_policy_code": "cn-2019",
+            "commission_rate": "5",
+        },
     )
     tenant = db.session.scalar(select(Tenant).where(Tenant.id == tenants.a.tenant.id))
     assert tenant.limit_policy_code == "cn-2019"
