@@ -22,6 +22,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -139,4 +140,17 @@ class ShipForm(FlaskForm):
 class RefundForm(FlaskForm):
     amount = DecimalField(
         _l("Amount (¥)"), places=2, validators=[InputRequired(), NumberRange(min=Decimal("0.01"))]
+    )
+
+
+class WebhookEndpointForm(FlaskForm):
+    url = StringField(
+        _l("Endpoint URL (https://)"),
+        validators=[
+            DataRequired(),
+            Length(max=500),
+            Regexp(
+                r"^(https://|http://127\.0\.0\.1[:/])\S+$", message=_l("Use an https:// address.")
+            ),
+        ],
     )

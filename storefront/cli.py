@@ -78,12 +78,15 @@ def rq_worker(queues: tuple[str, ...], burst: bool) -> None:
 
 @orders_cli.command("sweep")
 def sweep_orders() -> None:
-    """Cancel orders unpaid past UNPAID_ORDER_TTL_MINUTES (releasing their quota) and confirm
-    receipt of orders shipped AUTO_RECEIPT_DAYS ago, in every store."""
+    """Cancel orders unpaid past UNPAID_ORDER_TTL_MINUTES (releasing their quota), confirm
+    receipt of orders shipped AUTO_RECEIPT_DAYS ago and retry due webhooks, in every store."""
     from storefront.services.upkeep import sweep_all_stores
 
     for slug, counts in sweep_all_stores().items():
-        click.echo(f"{slug}: {counts['expired']} expired, {counts['received']} received")
+        click.echo(
+            f"{slug}: {counts['expired']} expired, {counts['received']} received, "
+            f"{counts['delivered']} webhooks delivered"
+        )
 
 
 @stripe_cli.command("connect-local")

@@ -3,6 +3,7 @@
 from storefront.models.accounts import LoginAttempt, PlatformOperator, StaffUser
 from storefront.models.catalog import Product, Supplier
 from storefront.models.commission import CommissionRecord, Promoter
+from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
@@ -36,4 +37,6 @@ __all__ = [
     "Supplier",
     "TaxTemplate",
     "Tenant",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storefront.domain.orders import Actor, OrderStatus
+from storefront.domain.orders import Actor, OrderStatus, check_transition
 from storefront.domain.shipping import CARRIERS, normalise_tracking
 from storefront.extensions import db
 from storefront.integrations import payment_provider
+from storefront.jobs.hooks import dispatch
 from storefront.models import Order, Payment, Review
 from storefront.models.types import utcnow
 from storefront.ports import PaymentError
@@ -18,6 +19,7 @@ from storefront.services import commission, quota
 from storefront.services.errors import Conflict
 from storefront.services.notifications import notify
 from storefront.services.orders import transition_order
+from storefront.tenancy import require_tenant_id
 
 
 class RefundRefused(Exception):
@@ -31,11 +33,14 @@ def ship(order: Order, carrier: str, tracking_number: str, who: str) -> None:
     tracking_number = normalise_tracking(carrier, tracking_number)
     if tracking_number is None:
         raise Conflict("invalid_tracking")
+    check_transition(OrderStatus(order.status), OrderStatus.SHIPPED, Actor.MERCHANT)
+    # set before the transition, so its event carries the tracking number
+    order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, utcnow()
     transition_order(
         order, OrderStatus.SHIPPED, Actor.MERCHANT, who, f"{carrier} {tracking_number}"
     )
-    order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, utcnow()
     db.session.commit()
+    dispatch(order.tenant_id)
     notify(
         order.shopper_id,
         f"shipped:{order.id}",
@@ -53,6 +58,7 @@ def confirm_receipt(order: Order, actor: Actor = Actor.SHOPPER, who: str = "shop
     transition_order(order, OrderStatus.RECEIVED, actor, who, "receipt confirmed")
     order.received_at = utcnow()
     db.session.commit()
+    dispatch(order.tenant_id)
 
 
 def complete(order: Order, who: str) -> None:
@@ -60,12 +66,14 @@ def complete(order: Order, who: str) -> None:
     order.completed_at = utcnow()
     commission.earn(order)
     db.session.commit()
+    dispatch(order.tenant_id)
 
 
 def cancel(order: Order, actor: Actor, who: str, reason: str) -> None:
     """Cancel an unpaid order (or a paid one, by the merchant, who then refunds)."""
     transition_order(order, OrderStatus.CANCELLED, actor, who, reason)
     db.session.commit()
+    dispatch(order.tenant_id)
 
 
 def review(order: Order, line_id: int, rating: int, body: str) -> Review:
@@ -112,6 +120,7 @@ def refund(order: Order, amount: Decimal, who: str) -> None:
         quota.release(order, "partial_refund", amount / remaining)
         db.session.add(order)
     db.session.commit()
+    dispatch(order.tenant_id)
     notify(
         order.shopper_id,
         f"refund:{order.id}:{order.refunded}",
@@ -148,4 +157,5 @@ def sweep(now: datetime, unpaid_ttl: timedelta, receipt_after: timedelta) -> dic
         )
         order.received_at = now
     db.session.commit()
+    dispatch(require_tenant_id())
     return {"expired": len(expired), "received": len(shipped)}

@@ -4,7 +4,7 @@ from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, chec
 from storefront.extensions import db
 from storefront.models.orders import Order, OrderEvent
 from storefront.models.types import utcnow
-from storefront.services import quota
+from storefront.services import order_events, quota
 
 
 def open_order(order: Order, who: str) -> None:
@@ -17,6 +17,7 @@ def open_order(order: Order, who: str) -> None:
             order_id=order.id, actor=who, from_status=None, to_status=order.status, reason="placed"
         )
     )
+    order_events.publish(order, "placed")
 
 
 def transition_order(
@@ -39,3 +40,5 @@ def transition_order(
     if target in RELEASED_STATUSES:
         quota.release(order, reason=target.value)
     db.session.flush()
+    if target.value in order_events.EVENTS:
+        order_events.publish(order, target.value)

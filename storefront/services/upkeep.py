@@ -9,6 +9,7 @@ from storefront.extensions import db
 from storefront.models import Tenant
 from storefront.models.types import utcnow
 from storefront.services.fulfilment import sweep
+from storefront.services.order_events import deliver_due
 from storefront.tenancy import tenant_context
 
 
@@ -22,4 +23,5 @@ def sweep_all_stores() -> dict[str, dict[str, int]]:
     for tenant_id, slug in stores:
         with tenant_context(tenant_id):
             results[slug] = sweep(now, ttl, receipt)
+            results[slug]["delivered"] = deliver_due()
     return results
