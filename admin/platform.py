@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from admin.access import guard_platform
-from admin.forms import LoginForm
 from storefront.queries.platform import tenant_overview
 from storefront.services.accounts import LoginRefused, authenticate_operator
-from storefront.web import safe_next_url
+from storefront.shop.forms import LoginForm
+from storefront.web import login_refusal_message, safe_next_url
 
 bp = Blueprint("platform", __name__, url_prefix="/platform", template_folder="templates")
 guard_platform(bp)
@@ -23,11 +23,7 @@ def login():
                 form.email.data, form.password.data, request.remote_addr
             )
         except LoginRefused as refused:
-            form.form_errors.append(
-                _("Too many failed attempts. Please wait a few minutes and try again.")
-                if refused.throttled
-                else _("Wrong e-mail or password.")
-            )
+            form.form_errors.append(login_refusal_message(refused))
         else:
             login_user(operator)
             return redirect(safe_next_url(url_for("platform.tenants")))

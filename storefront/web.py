@@ -1,6 +1,7 @@
 """Request-scoped tenancy for the web layers: the tenant is resolved once per request."""
 
 from flask import Blueprint, Flask, abort, g, request
+from flask_babel import gettext
 from flask_babel import refresh as refresh_babel
 from sqlalchemy import select
 
@@ -55,3 +56,10 @@ def safe_next_url(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
+
+
+def login_refusal_message(refused) -> str:
+    """One generic message: it never says whether the account exists."""
+    if refused.throttled:
+        return gettext("Too many failed attempts. Please wait a few minutes and try again.")
+    return gettext("Wrong e-mail or password.")

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from admin.console import bp
-from admin.forms import LoginForm
 from storefront.queries.dashboard import tenant_counts
 from storefront.services.accounts import LoginRefused, authenticate_staff
-from storefront.web import safe_next_url
+from storefront.shop.forms import LoginForm
+from storefront.web import login_refusal_message, safe_next_url
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -18,11 +18,7 @@ def login():
         try:
             user = authenticate_staff(form.email.data, form.password.data, request.remote_addr)
         except LoginRefused as refused:
-            form.form_errors.append(
-                _("Too many failed attempts. Please wait a few minutes and try again.")
-                if refused.throttled
-                else _("Wrong e-mail or password.")
-            )
+            form.form_errors.append(login_refusal_message(refused))
         else:
             login_user(user)
             return redirect(safe_next_url(url_for("console.dashboard")))

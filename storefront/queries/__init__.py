@@ -14,3 +14,12 @@ def row_or_none(model, row_id: int | None):
     if row_id is None:
         return None
     return db.session.scalar(select(model).where(model.id == row_id))
+
+
+def taken(column, value, except_row=None) -> bool:
+    """Return True when another row of the current store already has this value."""
+    model = column.class_
+    statement = select(model.id).where(column == value)
+    if except_row is not None:
+        statement = statement.where(model.id != except_row.id)
+    return db.session.scalar(statement.limit(1)) is not None

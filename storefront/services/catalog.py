@@ -1,20 +1,15 @@
 """Catalogue changes made in the merchant console."""
 
-from sqlalchemy import select
-
 from storefront.extensions import db
 from storefront.models import Product, Supplier, TaxTemplate
-from storefront.queries import row_or_none
+from storefront.queries import row_or_none, taken
 from storefront.services.errors import Conflict, NotFound
 
 
 def save_supplier(supplier: Supplier | None, data: dict) -> Supplier:
     """Create or update a supplier; names are unique within the store."""
     name = data["name"].strip()
-    clash = select(Supplier.id).where(Supplier.name == name)
-    if supplier is not None:
-        clash = clash.where(Supplier.id != supplier.id)
-    if db.session.scalar(clash):
+    if taken(Supplier.name, name, supplier):
         raise Conflict(name)
     supplier = supplier or Supplier()
     supplier.name = name
@@ -28,10 +23,7 @@ def save_supplier(supplier: Supplier | None, data: dict) -> Supplier:
 def save_product(product: Product | None, data: dict) -> Product:
     """Create or update a product; a tax product carries one template and one tag."""
     sku = data["sku"].strip()
-    clash = select(Product.id).where(Product.sku == sku)
-    if product is not None:
-        clash = clash.where(Product.id != product.id)
-    if db.session.scalar(clash):
+    if taken(Product.sku, sku, product):
         raise Conflict(sku)
     if row_or_none(Supplier, data["supplier_id"]) is None:
         raise NotFound("supplier")

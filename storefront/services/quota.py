@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from storefront.domain.money import round_money
 from storefront.extensions import db
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 
@@ -53,7 +54,7 @@ def usage(person: str, moment: datetime) -> Usage:
             QuotaMovement.person_hash == person, QuotaMovement.day == day
         )
     )
-    return Usage(Decimal(annual).quantize(ZERO), Decimal(daily).quantize(ZERO))
+    return Usage(round_money(Decimal(annual)), round_money(Decimal(daily)))
 
 
 def lock_person(person: str) -> None:
@@ -68,7 +69,7 @@ def lock_person(person: str) -> None:
 
 def reserve(person: str, order, annual: Decimal, day_amount: Decimal, moment: datetime) -> None:
     """Record the order's reservation (call with the person locked)."""
-    _move(person, order, annual, day_amount, moment, "reserve")
+    _move(person, order, annual, day_amount, china_day(moment), "reserve")
 
 
 def release(order, reason: str, share: Decimal = Decimal(1)) -> None:
@@ -77,24 +78,18 @@ def release(order, reason: str, share: Decimal = Decimal(1)) -> None:
     if person is None or (held_annual <= 0 and held_day <= 0):
         return
     lock_person(person)
-    annual = (held_annual * share).quantize(ZERO)
-    daily = (held_day * share).quantize(ZERO)
-    db.session.add(
-        QuotaMovement(
-            person_hash=person,
-            tenant_id=order.tenant_id,
-            order_id=order.id,
-            year=day.year,
-            day=day,
-            annual_amount=-annual,
-            day_amount=-daily,
-            reason=reason,
-        )
+    # counted against the day and year the order was placed in
+    _move(
+        person,
+        order,
+        -round_money(held_annual * share),
+        -round_money(held_day * share),
+        day,
+        reason,
     )
 
 
-def _move(person, order, annual, day_amount, moment, reason) -> None:
-    day = china_day(moment)
+def _move(person, order, annual, day_amount, day: date, reason) -> None:
     db.session.add(
         QuotaMovement(
             person_hash=person,

@@ -8,6 +8,7 @@ from storefront.domain.limits import BUILTIN_POLICIES, QuoteLine, quote_order, t
 from storefront.domain.tax import TaxRates, TaxTag
 from storefront.extensions import db
 from storefront.models import LimitPolicyRow, Product, TaxTemplate, Tenant
+from storefront.queries import taken
 from storefront.services.errors import Conflict
 
 RATE_KEYS = ("tariff_rate", "consumption_rate", "vat_rate", "postal_rate")
@@ -24,10 +25,7 @@ class TemplateInUse(Exception):
 def save_template(template: TaxTemplate | None, data: dict) -> TaxTemplate:
     """Create or update a template; names are unique in the store."""
     name = data["name"].strip()
-    clash = select(TaxTemplate.id).where(TaxTemplate.name == name)
-    if template is not None:
-        clash = clash.where(TaxTemplate.id != template.id)
-    if db.session.scalar(clash):
+    if taken(TaxTemplate.name, name, template):
         raise Conflict(name)
     template = template or TaxTemplate()
     template.name = name

@@ -8,7 +8,7 @@ from storefront.services.accounts import LoginRefused, authenticate_shopper
 from storefront.services.shoppers import EmailTaken, register_shopper
 from storefront.shop import bp
 from storefront.shop.forms import LoginForm, RegisterForm
-from storefront.web import safe_next_url
+from storefront.web import login_refusal_message, safe_next_url
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -18,7 +18,7 @@ def login():
         try:
             shopper = authenticate_shopper(form.email.data, form.password.data, request.remote_addr)
         except LoginRefused as refused:
-            form.form_errors.append(login_error_message(refused))
+            form.form_errors.append(login_refusal_message(refused))
         else:
             login_user(shopper)
             return redirect(safe_next_url(url_for("shop.home")))
@@ -44,10 +44,3 @@ def register():
 def logout():
     logout_user()
     return redirect(url_for("shop.home"))
-
-
-def login_error_message(refused: LoginRefused) -> str:
-    """One generic message: it never says whether the account exists."""
-    if refused.throttled:
-        return _("Too many failed attempts. Please wait a few minutes and try again.")
-    return _("Wrong e-mail or password.")
