@@ -71,6 +71,16 @@ def cancel_order(order_id: int):
     )
 
 
+@bp.route("/orders/<int:order_id>/return", methods=["POST"])
+def accept_return(order_id: int):
+    row = order_queries.console_order_or_404(order_id)
+    return _act(
+        row,
+        lambda: fulfilment.accept_return(row, _who(), request.form.get("reason", "")),
+        _("Return accepted. Refund the shopper next."),
+    )
+
+
 @bp.route("/orders/<int:order_id>/complete", methods=["POST"])
 def complete_order(order_id: int):
     row = order_queries.console_order_or_404(order_id)

@@ -69,6 +69,13 @@ def complete(order: Order, who: str) -> None:
     dispatch(order.tenant_id)
 
 
+def accept_return(order: Order, who: str, reason: str) -> None:
+    """Accept the goods back after receipt; the merchant then refunds (SPEC §5)."""
+    transition_order(order, OrderStatus.RETURNED, Actor.MERCHANT, who, reason or "return")
+    db.session.commit()
+    dispatch(order.tenant_id)
+
+
 def cancel(order: Order, actor: Actor, who: str, reason: str) -> None:
     """Cancel an unpaid order (or a paid one, by the merchant, who then refunds)."""
     transition_order(order, OrderStatus.CANCELLED, actor, who, reason)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.integrations import payment_provider
 from storefront.models import Notification, Order, Payment, ProviderEvent, QuotaMovement, Review
+from storefront.services import fulfilment
 from storefront.tenancy import system_context, tenant_context
 from tests.conftest import WEBHOOK_SECRET
 from tests.web.helpers import login_shopper, login_staff
@@ -241,3 +242,30 @@ def test_orders_list_filters_and_exports(client, a):
     assert csv.startswith("\ufeff订单号") and a.order.number in csv and "877.45" in csv
     xlsx = client.get("/admin/orders/export.xlsx")
     assert xlsx.data[:2] == b"PK"
+
+
+def test_a_return_is_accepted_after_receipt_then_refunded(client, a):
+    with tenant_context(a.tenant.id):
+        order, _ = place_and_pay(client, a)
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+    body, headers = signed(succeeded_event(payment.reference, "evt_paid_return"))
+    client.post("/webhooks/stripe", data=body, headers=headers)
+    client.post(f"/s/{a.tenant.slug}/logout")
+    login_staff(client, a.owner)
+    assert client.post(f"/admin/orders/{order.id}/return").status_code == 409  # not received
+    client.post(
+        f"/admin/orders/{order.id}/ship",
+        data={"carrier": "ZTO", "tracking_number": "75312345678901"},
+    )
+    with tenant_context(a.tenant.id):
+        db.session.refresh(order)
+        fulfilment.confirm_receipt(order)
+    assert (
+        client.post(f"/admin/orders/{order.id}/return", data={"reason": "尺码不合适"}).status_code
+        == 302
+    )
+    client.post(f"/admin/orders/{order.id}/refund", data={"amount": "877.45"})
+    with tenant_context(a.tenant.id):
+        db.session.refresh(order)
+        moves = [(e.from_status, e.to_status) for e in order.events][-2:]
+    assert moves == [("received", "returned"), ("returned", "refunded")]
