@@ -19,17 +19,21 @@ RETRY_INTERVALS = [10, 60, 300]
 
 
 def tenant_job(func: Callable) -> Callable:
-    """Run the job inside its tenant's context and leave the session clean after it."""
+    """Run the job inside its tenant's context; a worker leaves its session clean after it."""
 
     @functools.wraps(func)
     def run(tenant_id: int, *args):
         try:
-            with tenant_context(tenant_id):
-                return func(tenant_id, *args)
+            return in_process(tenant_id, *args)
         finally:
             if not has_request_context():
                 db.session.remove()
 
+    def in_process(tenant_id: int, *args):
+        with tenant_context(tenant_id):
+            return func(tenant_id, *args)
+
+    run.in_process = in_process  # the caller's session and objects stay as they are
     return run
 
 
@@ -46,7 +50,7 @@ def enqueue(func: Callable, tenant_id: int, *args, queue: str = "default", job_i
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     if not current_app.config.get("REDIS_URL"):
-        func(tenant_id, *args)
+        getattr(func, "in_process", func)(tenant_id, *args)
         return None
     return Queue(queue, connection=redis_connection()).enqueue(
         func, tenant_id, *args, job_id=job_id, retry=Retry(max=3, interval=RETRY_INTERVALS)
