@@ -16,7 +16,10 @@ def serve(port: int) -> None:
     from aiohttp import web
     from localstripe import resources, server
 
+    from plugins.stripe_payments.local_wallets import wallets
+
     resources.Store.dump_to_disk = lambda self: None  # memory only
+    server.app.middlewares.insert(0, wallets)  # WeChat Pay and Alipay, which it lacks
     web.run_app(server.app, host="127.0.0.1", port=port, print=None)
 
 

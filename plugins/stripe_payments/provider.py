@@ -156,7 +156,10 @@ def intent_view(intent: dict) -> PaymentIntentView:
     if kind == "wechat_pay_display_qr_code":
         qr = action["wechat_pay_display_qr_code"]
         view.update(
-            next_action="wechat_qr", qr_image_url=qr.get("image_url_png"), qr_data=qr.get("data")
+            next_action="wechat_qr",
+            qr_image_url=qr.get("image_url_png"),
+            qr_data=qr.get("data"),
+            redirect_url=qr.get("hosted_instructions_url"),
         )
     elif kind == "alipay_handle_redirect":
         view.update(next_action="redirect", redirect_url=action["alipay_handle_redirect"]["url"])

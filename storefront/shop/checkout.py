@@ -100,13 +100,14 @@ def authenticate(payment_id: int):
 
 def _after_payment(placed, payment, view):
     if view.next_action == "three_d_secure" and view.redirect_url:
-        return redirect(view.redirect_url)
+        return render_template("shop/leaving.html", url=view.redirect_url, method="card")
     if view.next_action == "three_d_secure":
         return redirect(
             url_for("shop.authenticate", payment_id=payment.id, client_secret=view.client_secret)
         )
     if view.next_action == "redirect":
-        return redirect(view.redirect_url)
+        # A page, not a 302: the form-action CSP would stop a form post redirected off-site.
+        return render_template("shop/leaving.html", url=view.redirect_url, method=payment.method)
     if view.next_action == "wechat_qr":
         return render_template("shop/wechat_qr.html", view=view, checkout=placed)
     flash(

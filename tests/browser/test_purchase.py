@@ -86,3 +86,37 @@ def test_card_purchase_ship_receive_review(
     desktop.click("#complete-order")
     assert "已完成" in desktop.locator("h1 .status").inner_text()
     save_step(desktop, "purchase-7-merchant-completed")
+
+
+@pytest.mark.parametrize("method", ["wechat_pay", "alipay"])
+def test_wallet_payment_on_a_phone(phone, live_server, stores, webhooks_to_live_server, method):
+    a, shop = stores.a, f"{live_server}/s/{stores.a.tenant.slug}"
+    sign_in_shopper(phone, live_server, a)
+    phone.goto(f"{shop}/products/{a.product.id}")
+    phone.click(".add-to-cart button[type=submit]")
+    phone.click(".sticky-action a.btn-primary")
+    phone.click("#checkout-form button[type=submit]")
+    phone.wait_for_url(f"{shop}/pay/**")
+    phone.check(f"input[name=method][value={method}]")
+    phone.click("#pay-form button[type=submit]")
+    if method == "wechat_pay":
+        assert "weixin://wxpay/bizpayurl" in phone.locator(".qr-data").inner_text()
+        save_step(phone, "wechat-pay-qr")
+        order_url = phone.locator("a.btn", has_text="我已支付").get_attribute("href")
+        phone.click("#wechat-open")
+        phone.click("#approve")  # the shopper's WeChat, scanning: a local stand-in
+        assert phone.locator("#paid").is_visible()
+        phone.goto(f"{live_server}{order_url}")
+    else:
+        save_step(phone, "alipay-leaving-for-alipay")
+        phone.click("#leave")
+        phone.click("#approve")  # Alipay's page: a local stand-in returning to the shop
+        phone.wait_for_url(f"{shop}/orders/**")
+    status = phone.locator(".order-status")
+    for _ in range(40):
+        if "待发货" in status.inner_text():
+            break
+        phone.wait_for_timeout(250)
+        phone.reload()
+    assert "待发货" in status.inner_text()
+    save_step(phone, f"{method}-paid")
