@@ -51,7 +51,13 @@ def ship_order(order_id: int):
         flash(_("Choose a carrier and enter a valid tracking number."), "error")
         return order(row.id), 400
     try:
-        fulfilment.ship(row, form.carrier.data, form.tracking_number.data, _who())
+        fulfilment.ship(
+            row,
+            form.carrier.data,
+            form.tracking_number.data,
+            _who(),
+            exchange=request.form.get("exchange") == "1",
+        )
     except Conflict:
         flash(_("Choose a carrier and enter a valid tracking number."), "error")
         return order(row.id), 400

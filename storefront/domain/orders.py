@@ -33,6 +33,8 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
     (S.SHIPPED, S.REFUNDED): frozenset({Actor.MERCHANT, Actor.SYSTEM}),
     (S.RECEIVED, S.COMPLETED): frozenset({Actor.MERCHANT, Actor.SYSTEM}),
     (S.RECEIVED, S.RETURNED): frozenset({Actor.MERCHANT}),
+    # An exchange (换货): the merchant ships a replacement, the shopper confirms it again.
+    (S.RECEIVED, S.SHIPPED): frozenset({Actor.MERCHANT}),
     (S.RECEIVED, S.REFUNDED): frozenset({Actor.MERCHANT, Actor.SYSTEM}),
     (S.COMPLETED, S.REFUNDED): frozenset({Actor.MERCHANT, Actor.SYSTEM}),
     (S.RETURNED, S.REFUNDED): frozenset({Actor.MERCHANT, Actor.SYSTEM}),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storefront.domain.orders import Actor, OrderStatus, check_transition
+from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, check_transition
 from storefront.domain.shipping import CARRIERS, normalise_tracking
 from storefront.extensions import db
 from storefront.integrations import payment_provider
@@ -28,22 +28,31 @@ class RefundRefused(Exception):
         self.code, self.message = code, message
 
 
-def ship(order: Order, carrier: str, tracking_number: str, who: str) -> None:
-    """Record the carrier and tracking number, mark shipped, tell the shopper."""
+def ship(
+    order: Order, carrier: str, tracking_number: str, who: str, exchange: bool = False
+) -> None:
+    """Record the carrier and tracking number, mark shipped, tell the shopper.
+
+    With `exchange`, a received order gets a replacement shipped (换货; the freight is
+    settled between shopper and merchant, seed 002 §2.3).
+    """
     tracking_number = normalise_tracking(carrier, tracking_number)
     if tracking_number is None:
         raise Conflict("invalid_tracking")
     check_transition(OrderStatus(order.status), OrderStatus.SHIPPED, Actor.MERCHANT)
+    if exchange != (order.status == OrderStatus.RECEIVED):
+        raise TransitionRefused(
+            "illegal_transition", OrderStatus(order.status), OrderStatus.SHIPPED
+        )
     # set before the transition, so its event carries the tracking number
     order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, utcnow()
-    transition_order(
-        order, OrderStatus.SHIPPED, Actor.MERCHANT, who, f"{carrier} {tracking_number}"
-    )
+    reason = f"{'exchange: ' if exchange else ''}{carrier} {tracking_number}"
+    transition_order(order, OrderStatus.SHIPPED, Actor.MERCHANT, who, reason)
     db.session.commit()
     dispatch(order.tenant_id)
     notify(
         order.shopper_id,
-        f"shipped:{order.id}",
+        f"shipped:{order.id}:{tracking_number}",
         "shipped",
         {
             "order_id": order.id,

@@ -269,3 +269,27 @@ def test_a_return_is_accepted_after_receipt_then_refunded(client, a):
         db.session.refresh(order)
         moves = [(e.from_status, e.to_status) for e in order.events][-2:]
     assert moves == [("received", "returned"), ("returned", "refunded")]
+
+
+def test_an_exchange_ships_a_replacement_to_confirm_again(client, a):
+    login_staff(client, a.owner)
+    client.post(
+        f"/admin/orders/{a.order.id}/ship",
+        data={"carrier": "SF", "tracking_number": "SF1111111111111"},
+    )
+    with tenant_context(a.tenant.id):
+        fulfilment.confirm_receipt(a.order)
+    plain = client.post(
+        f"/admin/orders/{a.order.id}/ship",
+        data={"carrier": "SF", "tracking_number": "SF2222222222222"},
+    )
+    assert plain.status_code == 409  # a received order is only re-shipped as an exchange
+    swap = client.post(
+        f"/admin/orders/{a.order.id}/ship",
+        data={"carrier": "SF", "tracking_number": "SF2222222222222", "exchange": "1"},
+    )
+    assert swap.status_code == 302
+    with tenant_context(a.tenant.id):
+        db.session.refresh(a.order)
+        assert (a.order.status, a.order.tracking_number) == ("shipped", "SF2222222222222")
+        assert a.order.events[-1].reason == "exchange: SF SF2222222222222"
