@@ -69,6 +69,20 @@ def place_and_pay(client, store, card=VISA):
     return order, response
 
 
+def placed_with_payment(client, store):
+    """Place and pay by card: the order and its payment attempt, not yet confirmed."""
+    with tenant_context(store.tenant.id):
+        order, _ = place_and_pay(client, store)
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+    return order, payment
+
+
+def confirm(client, payment, event_id: str) -> None:
+    """Deliver the provider's signed success event for the payment."""
+    body, headers = signed(succeeded_event(payment.reference, event_id))
+    assert client.post("/webhooks/stripe", data=body, headers=headers).status_code == 200
+
+
 @pytest.fixture
 def a(tenants):
     return tenants.a
@@ -103,9 +117,7 @@ def test_card_payment_is_confirmed_only_by_the_verified_event(client, a):
 
 
 def test_replayed_and_out_of_order_events_change_nothing(client, a):
-    with tenant_context(a.tenant.id):
-        order, _ = place_and_pay(client, a)
-        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+    order, payment = placed_with_payment(client, a)
     body, headers = signed(succeeded_event(payment.reference, "evt_dup"))
     client.post("/webhooks/stripe", data=body, headers=headers)
     replay = client.post("/webhooks/stripe", data=body, headers=headers)
@@ -130,9 +142,7 @@ def test_replayed_and_out_of_order_events_change_nothing(client, a):
 
 
 def test_bad_signatures_and_wrong_amounts_are_refused(client, a):
-    with tenant_context(a.tenant.id):
-        order, _ = place_and_pay(client, a)
-        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+    order, payment = placed_with_payment(client, a)
     body, headers = signed(succeeded_event(payment.reference, "evt_bad"))
     tampered = client.post("/webhooks/stripe", data=body.replace(b"87745", b"1"), headers=headers)
     assert tampered.status_code == 400
@@ -202,11 +212,8 @@ def test_merchant_ships_shopper_receives_reviews_merchant_completes(client, a):
 
 
 def test_partial_then_full_refund_through_the_provider_releases_quota(client, a):
-    with tenant_context(a.tenant.id):
-        order, _ = place_and_pay(client, a)
-        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
-    body, headers = signed(succeeded_event(payment.reference, "evt_paid_refund"))
-    client.post("/webhooks/stripe", data=body, headers=headers)
+    order, payment = placed_with_payment(client, a)
+    confirm(client, payment, "evt_paid_refund")
     client.post(f"/s/{a.tenant.slug}/logout")
     login_staff(client, a.owner)
     assert (
@@ -245,11 +252,8 @@ def test_orders_list_filters_and_exports(client, a):
 
 
 def test_a_return_is_accepted_after_receipt_then_refunded(client, a):
-    with tenant_context(a.tenant.id):
-        order, _ = place_and_pay(client, a)
-        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
-    body, headers = signed(succeeded_event(payment.reference, "evt_paid_return"))
-    client.post("/webhooks/stripe", data=body, headers=headers)
+    order, payment = placed_with_payment(client, a)
+    confirm(client, payment, "evt_paid_return")
     client.post(f"/s/{a.tenant.slug}/logout")
     login_staff(client, a.owner)
     assert client.post(f"/admin/orders/{order.id}/return").status_code == 409  # not received
