@@ -39,6 +39,10 @@ class Defaults:
     # Key for the keyed hash of ID numbers in the platform-wide quota ledger.
     # Defaults to SECRET_KEY; set it separately so rotating SECRET_KEY keeps the ledger.
     IDENTITY_HASH_KEY: str | None = None
+    # Fernet keys (comma-separated, newest first) encrypting personal data and plugin secrets
+    # at rest. Rotate: put a new key first (`flask keys new`), run `flask keys rotate`, then
+    # drop the old key. Required wherever such data is stored.
+    ENCRYPTION_KEYS: str | None = None
     # Rows per page in consoles and lists.
     PAGE_SIZE = 20
     # Stripe: the official library, pointed at STRIPE_API_BASE when set (the local server).
@@ -57,6 +61,7 @@ _ENV_KEYS = {
     "DATABASE_URL": str,
     "REDIS_URL": str,
     "IDENTITY_HASH_KEY": str,
+    "ENCRYPTION_KEYS": str,
     "STRIPE_SECRET_KEY": str,
     "STRIPE_WEBHOOK_SECRET": str,
     "STRIPE_API_BASE": str,

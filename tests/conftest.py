@@ -19,6 +19,7 @@ from tests.support.localstripe import local_stripe
 from tests.support.servers import postgres_server, redis_server
 
 WEBHOOK_SECRET = "whsec_test_secret"
+TEST_ENCRYPTION_KEY = "lZ0hJbq2q1Wv0m0o9mKq3eH2qkq6Zx3GzE4bQq1p9Xo="
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +52,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "SERVER_NAME": None,
         "STRIPE_SECRET_KEY": "sk_test_local",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
     }
     config.update(overrides)
     return config

@@ -3,7 +3,9 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Numeric, TypeDecorator
+from sqlalchemy import DateTime, Numeric, Text, TypeDecorator
+
+from storefront.crypto import keyring
 
 # Money: NUMERIC(14, 2) in yuan; Decimal in Python, on SQLite too.
 Money = Numeric(14, 2, asdecimal=True)
@@ -26,6 +28,22 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class Encrypted(TypeDecorator):
+    """A string stored encrypted with the deployment's keys (storefront.crypto); plain in Python.
+
+    Look-ups cannot use the column (each encryption differs): keep a keyed hash beside it.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else keyring().encrypt(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else keyring().decrypt(value)
 
 
 def utcnow() -> datetime:
