@@ -1,6 +1,5 @@
 """The order state machine (SPEC §5): statuses, the transition table, who may move what."""
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -44,13 +43,16 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
 RELEASED_STATUSES = frozenset({S.CANCELLED, S.REFUNDED})
 
 
-@dataclass(frozen=True)
 class TransitionRefused(Exception):
-    """An illegal move; `code` tells the web layer which message and status to use."""
+    """An illegal move; `code` tells the web layer which message and status to use.
 
-    code: str
-    current: OrderStatus
-    target: OrderStatus
+    A plain exception, not a frozen dataclass: raising sets `__traceback__`, which a frozen
+    instance refuses (FrozenInstanceError inside every `with` block that re-raises).
+    """
+
+    def __init__(self, code: str, current: OrderStatus, target: OrderStatus) -> None:
+        super().__init__(f"{code}: {current} -> {target}")
+        self.code, self.current, self.target = code, current, target
 
 
 def check_transition(current: OrderStatus, target: OrderStatus, actor: Actor) -> None:
