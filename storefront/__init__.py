@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from storefront import crypto, errors, i18n, security
+from storefront import crypto, errors, events, i18n, jobs, security
 from storefront.cli import register_commands
 from storefront.config import load_config
 from storefront.extensions import csrf, db, login_manager, migrate
@@ -30,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     init_tenancy(app)
+    events.init_app(app, built_in_subscribers())
+    jobs.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
     register_commands(app)
@@ -38,6 +40,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _migrations_dir(app: Flask) -> Path:
     return Path(app.root_path).parent / "migrations"
+
+
+def built_in_subscribers():
+    """The subscribers every deployment has (merchant webhooks, shopper notifications)."""
+    from storefront.services.subscribers import BUILT_IN_SUBSCRIBERS
+
+    return BUILT_IN_SUBSCRIBERS
 
 
 def register_blueprints(app: Flask) -> None:

@@ -87,7 +87,7 @@ def sweep_orders() -> None:
     for slug, counts in sweep_all_stores().items():
         click.echo(
             f"{slug}: {counts['expired']} expired, {counts['received']} received, "
-            f"{counts['delivered']} webhooks delivered"
+            f"{counts['events']} events dispatched, {counts['delivered']} webhooks delivered"
         )
 
 

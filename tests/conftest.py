@@ -7,6 +7,7 @@ are started for the session. Every test runs with two tenants present.
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 from sqlalchemy import text
@@ -58,9 +59,21 @@ def app_config(database_url: str, **overrides) -> dict:
     return config
 
 
+class ClosingClient(FlaskClient):
+    """Close every response, as a WSGI server does: work deferred until after the response
+    (in-process jobs without Redis) runs before the call returns."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        response.get_data()
+        response.close()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(database_url, stripe_server):
     app = create_app(app_config(database_url, STRIPE_API_BASE=stripe_server))
+    app.test_client_class = ClosingClient
     with app.app_context():
         upgrade()
         db.session.remove()

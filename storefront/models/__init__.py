@@ -7,6 +7,7 @@ from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
+from storefront.models.outbox import OutboxEvent
 from storefront.models.payments import Payment, ProviderEvent
 from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
@@ -24,6 +25,7 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderLine",
+    "OutboxEvent",
     "Payment",
     "PlatformOperator",
     "Product",

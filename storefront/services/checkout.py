@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from storefront.domain.limits import displayed_steps
 from storefront.extensions import db
-from storefront.jobs.hooks import dispatch
 from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
 from storefront.models.orders import Checkout, Order, OrderLine
 from storefront.services import quota
@@ -67,7 +66,6 @@ def place_order(
         if person and (group.quote.quota_amount > 0 or group.quote.day_amount > 0):
             quota.reserve(person, order, group.quote.quota_amount, group.quote.day_amount, moment)
     db.session.commit()
-    dispatch(tenant.id)
     return checkout
 
 

@@ -7,19 +7,17 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from storefront.domain.events import EventName
 from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, check_transition
-from storefront.domain.shipping import CARRIERS, normalise_tracking
+from storefront.domain.shipping import normalise_tracking
 from storefront.extensions import db
 from storefront.integrations import payment_provider
-from storefront.jobs.hooks import dispatch
 from storefront.models import Order, Payment, Review
 from storefront.models.types import utcnow
 from storefront.ports import PaymentError
-from storefront.services import commission, quota
+from storefront.services import commission, outbox, quota
 from storefront.services.errors import Conflict
-from storefront.services.notifications import notify
 from storefront.services.orders import transition_order
-from storefront.tenancy import require_tenant_id
 
 
 class RefundRefused(Exception):
@@ -49,25 +47,12 @@ def ship(
     reason = f"{'exchange: ' if exchange else ''}{carrier} {tracking_number}"
     transition_order(order, OrderStatus.SHIPPED, Actor.MERCHANT, who, reason)
     db.session.commit()
-    dispatch(order.tenant_id)
-    notify(
-        order.shopper_id,
-        f"shipped:{order.id}:{tracking_number}",
-        "shipped",
-        {
-            "order_id": order.id,
-            "number": order.number,
-            "carrier": CARRIERS[carrier],
-            "tracking_number": tracking_number,
-        },
-    )
 
 
 def confirm_receipt(order: Order, actor: Actor = Actor.SHOPPER, who: str = "shopper") -> None:
     transition_order(order, OrderStatus.RECEIVED, actor, who, "receipt confirmed")
     order.received_at = utcnow()
     db.session.commit()
-    dispatch(order.tenant_id)
 
 
 def complete(order: Order, who: str) -> None:
@@ -75,21 +60,18 @@ def complete(order: Order, who: str) -> None:
     order.completed_at = utcnow()
     commission.earn(order)
     db.session.commit()
-    dispatch(order.tenant_id)
 
 
 def accept_return(order: Order, who: str, reason: str) -> None:
     """Accept the goods back after receipt; the merchant then refunds (SPEC §5)."""
     transition_order(order, OrderStatus.RETURNED, Actor.MERCHANT, who, reason or "return")
     db.session.commit()
-    dispatch(order.tenant_id)
 
 
 def cancel(order: Order, actor: Actor, who: str, reason: str) -> None:
     """Cancel an unpaid order (or a paid one, by the merchant, who then refunds)."""
     transition_order(order, OrderStatus.CANCELLED, actor, who, reason)
     db.session.commit()
-    dispatch(order.tenant_id)
 
 
 def review(order: Order, line_id: int, rating: int, body: str) -> Review:
@@ -135,14 +117,8 @@ def refund(order: Order, amount: Decimal, who: str) -> None:
     else:
         quota.release(order, "partial_refund", amount / remaining)
         db.session.add(order)
+    outbox.record(EventName.REFUND_MADE, order, amount=amount, refunded=order.refunded)
     db.session.commit()
-    dispatch(order.tenant_id)
-    notify(
-        order.shopper_id,
-        f"refund:{order.id}:{order.refunded}",
-        "refund",
-        {"order_id": order.id, "number": order.number, "amount": str(amount)},
-    )
 
 
 def _paid_payment(order: Order) -> Payment | None:
@@ -173,5 +149,4 @@ def sweep(now: datetime, unpaid_ttl: timedelta, receipt_after: timedelta) -> dic
         )
         order.received_at = now
     db.session.commit()
-    dispatch(require_tenant_id())
     return {"expired": len(expired), "received": len(shipped)}

@@ -2,21 +2,59 @@
 
 from sqlalchemy import func, select, update
 
+from storefront.domain.events import DomainEvent, EventName
+from storefront.domain.shipping import CARRIERS
 from storefront.extensions import db
-from storefront.models import Notification
+from storefront.models import Notification, Order
 from storefront.models.types import utcnow
+from storefront.queries import row_or_none
+
+# The order events a shopper is told about (a subscriber: runs after the commit).
+SHOPPER_EVENTS = frozenset({EventName.ORDER_SHIPPED, EventName.REFUND_MADE})
 
 
 def notify(shopper_id: int, key: str, kind: str, params: dict | None = None) -> bool:
-    """Write a notification unless one with this key exists; return True when written."""
+    """Add a notification unless one with this key exists; flush only (the caller commits)."""
     exists = select(Notification.id).where(
         Notification.shopper_id == shopper_id, Notification.key == key
     )
     if db.session.scalar(exists):
         return False
     db.session.add(Notification(shopper_id=shopper_id, key=key, kind=kind, params=params or {}))
-    db.session.commit()
+    db.session.flush()
     return True
+
+
+def welcome(shopper_id: int) -> None:
+    """Greet a new shopper once (keyed, so a retried job writes nothing twice)."""
+    notify(shopper_id, key="welcome", kind="welcome")
+    db.session.commit()
+
+
+def tell_shopper(event: DomainEvent) -> None:
+    """Tell the shopper their order shipped (keyed per tracking number) or was refunded."""
+    order = row_or_none(Order, event.order_id)
+    if order is None:
+        return
+    if event.name == EventName.REFUND_MADE:
+        notify(
+            order.shopper_id,
+            f"refund:{order.id}:{event.data['refunded']}",
+            "refund",
+            {"order_id": order.id, "number": order.number, "amount": event.data["amount"]},
+        )
+        return
+    notify(
+        order.shopper_id,
+        f"shipped:{order.id}:{order.tracking_number}",
+        "shipped",
+        {
+            "order_id": order.id,
+            "number": order.number,
+            "carrier": CARRIERS.get(order.carrier or "", order.carrier),
+            "tracking_number": order.tracking_number,
+        },
+    )
 
 
 def unread_count(shopper_id: int) -> int:

@@ -1,45 +1,52 @@
-"""Order events (placed, paid, shipped, received, completed, cancelled, refunded): in-process
-subscribers (customs, invoices ...) and the merchant's own endpoints as signed webhooks."""
+"""Merchant webhooks: order events delivered to the merchant's endpoints, signed, with retries.
+
+`queue_deliveries` is the subscriber that turns a committed order event into delivery rows;
+`deliver_due` (a job) sends them.
+"""
 
 import hashlib
 import hmac
 import json
 import secrets
 import time
-from collections import defaultdict
-from collections.abc import Callable
 from datetime import timedelta
 
 import requests
 from sqlalchemy import select
 
+from storefront.domain.events import DomainEvent, EventName
 from storefront.extensions import db
 from storefront.models import Order
 from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
 from storefront.models.types import utcnow
+from storefront.queries import row_or_none
 
-EVENTS = ("placed", "paid", "shipped", "received", "completed", "cancelled", "refunded")
+# Order events a merchant endpoint receives (README: "Merchant webhooks").
+WEBHOOK_EVENTS = frozenset(
+    {
+        EventName.ORDER_PLACED,
+        EventName.ORDER_PAID,
+        EventName.ORDER_SHIPPED,
+        EventName.ORDER_RECEIVED,
+        EventName.ORDER_COMPLETED,
+        EventName.ORDER_CANCELLED,
+        EventName.ORDER_REFUNDED,
+    }
+)
 BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600)  # then the delivery is marked failed
-_subscribers: dict[str, list[Callable[[Order], None]]] = defaultdict(list)
 
 
-def subscribe(event: str, handler: Callable[[Order], None]) -> None:
-    """Call `handler(order)` inside the transaction that raises `event`."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown order event {event!r}")
-    _subscribers[event].append(handler)
-
-
-def publish(order: Order, event: str) -> None:
-    """Run the subscribers and queue a signed delivery for each active merchant endpoint."""
-    for handler in _subscribers[event]:
-        handler(order)
+def queue_deliveries(event: DomainEvent) -> None:
+    """Queue a signed delivery of an order event for each active merchant endpoint."""
+    order = row_or_none(Order, event.order_id)
     endpoints = db.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active)).all()
+    if order is None or not endpoints:
+        return
     payload = {
-        "event": f"order.{event}",
+        "event": str(event.name),
         "order": {
             "number": order.number,
-            "status": order.status,
+            "status": event.data.get("status", order.status),
             "total": str(order.total),
             "tax_due": str(order.tax_due),
             "tracking_number": order.tracking_number,
@@ -48,7 +55,10 @@ def publish(order: Order, event: str) -> None:
     for endpoint in endpoints:
         db.session.add(
             WebhookDelivery(
-                endpoint_id=endpoint.id, event=event, order_id=order.id, payload=payload
+                endpoint_id=endpoint.id,
+                event=event.name.removeprefix("order."),
+                order_id=order.id,
+                payload=payload,
             )
         )
 

@@ -1,10 +1,12 @@
-"""The one writer of order status: every change goes through here and leaves an event."""
+"""The one writer of order status: every change goes through here, is logged and raises its
+domain event into the outbox (dispatched after the use case commits)."""
 
+from storefront.domain.events import STATUS_EVENTS
 from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, check_transition
 from storefront.extensions import db
 from storefront.models.orders import Order, OrderEvent
 from storefront.models.types import utcnow
-from storefront.services import order_events, quota
+from storefront.services import outbox, quota
 
 
 def open_order(order: Order, who: str) -> None:
@@ -17,7 +19,7 @@ def open_order(order: Order, who: str) -> None:
             order_id=order.id, actor=who, from_status=None, to_status=order.status, reason="placed"
         )
     )
-    order_events.publish(order, "placed")
+    outbox.record(STATUS_EVENTS[order.status], order, status=order.status)
 
 
 def transition_order(
@@ -39,6 +41,5 @@ def transition_order(
     )
     if target in RELEASED_STATUSES:
         quota.release(order, reason=target.value)
+    outbox.record(STATUS_EVENTS[target], order, status=target, previous=current)
     db.session.flush()
-    if target.value in order_events.EVENTS:
-        order_events.publish(order, target.value)

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from storefront.domain.orders import Actor, OrderStatus
 from storefront.extensions import db
 from storefront.integrations import payment_provider
-from storefront.jobs.hooks import dispatch
 from storefront.models import Checkout, Payment, ProviderEvent
 from storefront.models.types import utcnow
 from storefront.ports import (
@@ -151,8 +150,6 @@ def apply_event(event_row_id: int) -> str:
             outcome = f"refunded {payment.refunded}"
     row.processed_at, row.outcome = utcnow(), outcome
     db.session.commit()
-    if payment is not None:
-        dispatch(payment.tenant_id)
     return outcome
 
 

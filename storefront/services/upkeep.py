@@ -10,11 +10,13 @@ from storefront.models import Tenant
 from storefront.models.types import utcnow
 from storefront.services.fulfilment import sweep
 from storefront.services.order_events import deliver_due
+from storefront.services.outbox import dispatch_pending
 from storefront.tenancy import tenant_context
 
 
 def sweep_all_stores() -> dict[str, dict[str, int]]:
-    """Expire unpaid orders and auto-confirm receipt in every active store."""
+    """Expire unpaid orders, auto-confirm receipt, dispatch left-over events and send due
+    webhooks in every active store."""
     config, now = current_app.config, utcnow()
     ttl = timedelta(minutes=config["UNPAID_ORDER_TTL_MINUTES"])
     receipt = timedelta(days=config["AUTO_RECEIPT_DAYS"])
@@ -23,5 +25,7 @@ def sweep_all_stores() -> dict[str, dict[str, int]]:
     for tenant_id, slug in stores:
         with tenant_context(tenant_id):
             results[slug] = sweep(now, ttl, receipt)
+            # events a crashed or unreachable dispatcher left behind, then due webhooks
+            results[slug]["events"] = dispatch_pending()
             results[slug]["delivered"] = deliver_due()
     return results

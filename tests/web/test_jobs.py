@@ -1,5 +1,6 @@
 """Jobs run in-process without Redis and under a real RQ worker with it."""
 
+from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
@@ -7,8 +8,9 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.jobs import enqueue
 from storefront.jobs.notifications import welcome_shopper
-from storefront.models import Notification
+from storefront.models import Notification, Shopper
 from storefront.tenancy import tenant_context
+from tests.support.factories import PASSWORD
 
 
 def _welcomes(tenant_id: int, shopper_id: int) -> list[Notification]:
@@ -20,9 +22,27 @@ def _welcomes(tenant_id: int, shopper_id: int) -> list[Notification]:
 
 def test_without_redis_a_job_runs_in_process(app, tenants):
     a = tenants.a
-    with app.test_request_context():
-        assert enqueue(welcome_shopper, a.tenant.id, a.shopper.id, queue="notifications") is None
+    assert enqueue(welcome_shopper, a.tenant.id, a.shopper.id, queue="notifications") is None
     assert [n.kind for n in _welcomes(a.tenant.id, a.shopper.id)] == ["welcome"]
+
+
+def test_without_redis_a_job_of_a_request_waits_until_the_response_is_closed(app, tenants):
+    a = tenants.a
+    form = {"name": "Wang Fang", "email": "wang@example.com", "password": PASSWORD}
+    with app.test_client() as client:
+        # the plain client keeps the response open, as a slow network would
+        response = FlaskClient.open(
+            client,
+            f"/s/{a.tenant.slug}/register",
+            method="POST",
+            data={**form, "confirm": PASSWORD},
+        )
+        assert response.status_code == 302
+        with tenant_context(a.tenant.id):
+            shopper_id = db.session.scalar(select(Shopper.id).where(Shopper.email == form["email"]))
+        assert _welcomes(a.tenant.id, shopper_id) == []
+        response.close()
+    assert [n.kind for n in _welcomes(a.tenant.id, shopper_id)] == ["welcome"]
 
 
 def test_jobs_are_idempotent(app, tenants):

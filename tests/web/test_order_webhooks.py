@@ -9,9 +9,10 @@ from typing import ClassVar
 
 from sqlalchemy import select
 
+from storefront.domain.events import EventName
 from storefront.extensions import db
 from storefront.models import WebhookDelivery
-from storefront.services import order_events
+from storefront.services import order_events, outbox
 from storefront.tenancy import tenant_context
 from tests.web.helpers import login_staff
 
@@ -65,27 +66,17 @@ def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(tenants):
     a = tenants.a
     with tenant_context(a.tenant.id):
         order_events.add_endpoint("http://127.0.0.1:9/unreachable")
-        order_events.publish(a.order, "completed")
+        outbox.record(EventName.ORDER_COMPLETED, a.order, status="completed")
         db.session.commit()
+        assert outbox.dispatch_pending() == 1
         assert order_events.deliver_due() == 0
         delivery = db.session.scalar(select(WebhookDelivery))
-        assert (delivery.status, delivery.attempts) == ("pending", 1)
+        assert (delivery.event, delivery.status, delivery.attempts) == ("completed", "pending", 1)
         assert delivery.last_error
         for _ in range(len(order_events.BACKOFF_SECONDS)):
             delivery.next_attempt_at -= timedelta(days=1)
             order_events.deliver_due()
         assert (delivery.status, delivery.attempts) == ("failed", 6)
-
-
-def test_in_process_subscribers_see_the_event(tenants):
-    seen = []
-    order_events.subscribe("cancelled", lambda order: seen.append(order.number))
-    try:
-        with tenant_context(tenants.a.tenant.id):
-            order_events.publish(tenants.a.order, "cancelled")
-    finally:
-        order_events._subscribers["cancelled"].clear()
-    assert seen == [tenants.a.order.number]
 
 
 def test_only_https_endpoints_are_accepted(client, tenants):
