@@ -43,6 +43,17 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
 RELEASED_STATUSES = frozenset({S.CANCELLED, S.REFUNDED})
 
 
+def returns_stock(current: OrderStatus, target: OrderStatus) -> bool:
+    """Say whether the move gives the goods back to stock (SPEC §4: cancel, expiry, refund).
+
+    Only when the goods are in the warehouse: never shipped (cancelled, refunded while paid)
+    or sent back (refunded after a return); a refund of goods the shopper keeps does not.
+    """
+    if target == S.CANCELLED:
+        return True
+    return target == S.REFUNDED and current in (S.PAID, S.RETURNED)
+
+
 class TransitionRefused(Exception):
     """An illegal move; `code` tells the web layer which message and status to use.
 

@@ -11,11 +11,12 @@ from storefront.domain.limits import displayed_steps
 from storefront.extensions import db
 from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
 from storefront.models.orders import Checkout, Order, OrderLine
-from storefront.services import quota
+from storefront.services import quota, stock
 from storefront.services.cart import CartGroup, CartSnapshot, build_cart
 from storefront.services.commission import referring_promoter
 from storefront.services.errors import NotFound
 from storefront.services.orders import open_order
+from storefront.services.stock import OutOfStock
 
 
 class CheckoutRefused(Exception):
@@ -60,11 +61,17 @@ def place_order(
     checkout = Checkout(token=request.token, shopper_id=shopper.id, amount=snapshot.total)
     db.session.add(checkout)
     db.session.flush()
-    for group in snapshot.groups:
-        order = _write_order(checkout, group, shopper, identity, address, snapshot, moment)
-        order.promoter_id = promoter.id if promoter else None
-        if person and (group.quote.quota_amount > 0 or group.quote.day_amount > 0):
-            quota.reserve(person, order, group.quote.quota_amount, group.quote.day_amount, moment)
+    try:
+        for group in snapshot.groups:
+            order = _write_order(checkout, group, shopper, identity, address, snapshot, moment)
+            order.promoter_id = promoter.id if promoter else None
+            if person and (group.quote.quota_amount > 0 or group.quote.day_amount > 0):
+                quota.reserve(
+                    person, order, group.quote.quota_amount, group.quote.day_amount, moment
+                )
+    except CheckoutRefused:
+        db.session.rollback()  # nothing of a refused placement stays, the stock taken included
+        raise
     db.session.commit()
     return checkout
 
@@ -92,9 +99,14 @@ def _owned(model, shopper: Shopper, row_id: int):
 
 
 def _lock_products(items: dict[int, int]) -> None:
-    db.session.execute(
-        select(Product.id).where(Product.id.in_(list(items))).order_by(Product.id).with_for_update()
-    )
+    # populate_existing: the page may have loaded these products before; quote fresh rows
+    db.session.scalars(
+        select(Product)
+        .where(Product.id.in_(list(items)))
+        .order_by(Product.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
 
 
 def order_number(moment: datetime) -> str:
@@ -131,7 +143,10 @@ def _write_order(checkout, group: CartGroup, shopper, identity, address, snapsho
     )
     open_order(order, who=f"shopper:{shopper.id}")
     for number, line in enumerate(group.lines, start=1):
-        line.product.stock -= line.quantity
+        try:
+            stock.take(line.product.id, line.quantity)
+        except OutOfStock as short:
+            raise CheckoutRefused("out_of_stock", snapshot) from short
         db.session.add(
             OrderLine(
                 order_id=order.id,

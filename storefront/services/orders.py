@@ -2,11 +2,17 @@
 domain event into the outbox (dispatched after the use case commits)."""
 
 from storefront.domain.events import STATUS_EVENTS
-from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, check_transition
+from storefront.domain.orders import (
+    RELEASED_STATUSES,
+    Actor,
+    OrderStatus,
+    check_transition,
+    returns_stock,
+)
 from storefront.extensions import db
 from storefront.models.orders import Order, OrderEvent
 from storefront.models.types import utcnow
-from storefront.services import outbox, quota
+from storefront.services import outbox, quota, stock
 
 
 def open_order(order: Order, who: str) -> None:
@@ -41,5 +47,7 @@ def transition_order(
     )
     if target in RELEASED_STATUSES:
         quota.release(order, reason=target.value)
+    if returns_stock(current, target):
+        stock.give_back(order)
     outbox.record(STATUS_EVENTS[target], order, status=target, previous=current)
     db.session.flush()

@@ -1,100 +1,102 @@
-"""The annual limit holds under 50 concurrent placements by one person (real connections).
+"""One person's annual limit holds under concurrent placements in two stores (real connections).
 
-Each placement runs in its own thread with its own app context, session and PostgreSQL
-connection, all released at once by a barrier. 1000.00 orders with zero tax against the
-20000.00 annual limit: exactly 20 must succeed (none lost), 30 be refused, and the ledger
-must never pass the limit.
+50 placements by one ID number, alternating between two stores, each of a product of its own,
+so no product lock serialises them: only the per-person ledger lock can. 1000.00 orders with zero
+tax against the 20000.00 annual limit: exactly 20 must succeed, 30 be refused, and the
+ledger must never pass the limit. (Remove `quota.lock_person` and this test fails.)
 """
 
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import func, select
 
-from storefront import create_app
 from storefront.extensions import db
 from storefront.models import Order, QuotaMovement, Shopper, Tenant
 from storefront.services.checkout import CheckoutRefused, PlacementRequest, place_order
-from storefront.tenancy import tenant_context
-from tests.conftest import app_config, truncate_all
+from storefront.tenancy import system_context, tenant_context
 from tests.support import factories
+from tests.support.race import all_at_once, race_app
 
 PLACEMENTS = 50
+PERSON = factories.VALID_IDS[1]
 
 
 @pytest.fixture
-def race_app(database_url, app):
-    race = create_app(
-        app_config(
-            database_url,
-            SQLALCHEMY_ENGINE_OPTIONS={"pool_size": PLACEMENTS + 5, "max_overflow": 5},
-        )
-    )
-    yield race
-    truncate_all(race)
-    with race.app_context():
-        db.engine.dispose()
+def racing(database_url, app):
+    with race_app(database_url, PLACEMENTS) as racing_app:
+        yield racing_app
 
 
-def _setup(race_app) -> dict:
-    with race_app.app_context():
-        db.session().expire_on_commit = False
-        tenant = factories.tenant()
-        with tenant_context(tenant.id):
-            supplier = factories.supplier()
-            free = factories.template("0", "0", "0", "0")
-            product = factories.product(
-                supplier, "1000.00", free, "cross_border_retail", stock=1000
-            )
-            shopper = factories.shopper()
-            ids = {
-                "tenant": tenant.id,
-                "shopper": shopper.id,
-                "product": product.id,
-                "address": factories.address(shopper).id,
-                "identity": factories.identity(shopper).id,
-            }
+def _store() -> dict:
+    tenant = factories.tenant()
+    with tenant_context(tenant.id):
+        template, supplier = factories.template("0", "0", "0", "0"), factories.supplier()
+        products = [
+            factories.product(supplier, "1000.00", template, "cross_border_retail").id
+            for _ in range(PLACEMENTS // 2)
+        ]
+        shopper = factories.shopper()
+        return {
+            "tenant": tenant.id,
+            "shopper": shopper.id,
+            "products": products,
+            "address": factories.address(shopper).id,
+            "identity": factories.identity(shopper, PERSON).id,
+        }
+
+
+def _setup(app) -> list[dict]:
+    with app.app_context():
+        stores = [_store(), _store()]
         db.session.commit()
         db.session.remove()
-    return ids
+    return stores
 
 
-def _place(race_app, ids: dict, barrier: threading.Barrier) -> str:
-    with race_app.app_context(), tenant_context(ids["tenant"]):
-        tenant = db.session.get(Tenant, ids["tenant"])
+def _place(app, ids: dict, product: int = 0, barrier=None) -> str:
+    with app.app_context(), tenant_context(ids["tenant"]):
+        tenant = db.session.scalar(select(Tenant).where(Tenant.id == ids["tenant"]))
         shopper = db.session.scalar(select(Shopper).where(Shopper.id == ids["shopper"]))
         request = PlacementRequest(
-            items={ids["product"]: 1},
+            items={ids["products"][product]: 1},
             identity_id=ids["identity"],
             address_id=ids["address"],
             token=uuid.uuid4().hex,
             expected_total=D("1000.00"),
         )
-        barrier.wait()
+        if barrier is not None:
+            barrier.wait()
         try:
             place_order(tenant, shopper, request, datetime.now(UTC))
         except CheckoutRefused as refused:
-            db.session.rollback()
             return refused.code
         finally:
             db.session.remove()
         return "placed"
 
 
-def test_fifty_concurrent_placements_never_pass_the_annual_limit(race_app):
-    ids = _setup(race_app)
-    barrier = threading.Barrier(PLACEMENTS)
-    with ThreadPoolExecutor(PLACEMENTS) as pool:
-        results = list(pool.map(lambda _: _place(race_app, ids, barrier), range(PLACEMENTS)))
+def _ledger_and_orders(app) -> tuple[D, int]:
+    with app.app_context(), system_context():
+        reserved = db.session.scalar(select(func.sum(QuotaMovement.annual_amount)))
+        orders = db.session.scalar(select(func.count()).select_from(Order))
+    return reserved, orders
+
+
+def test_fifty_concurrent_placements_in_two_stores_never_pass_the_annual_limit(racing):
+    stores = _setup(racing)
+    results = all_at_once(
+        PLACEMENTS, lambda n, barrier: _place(racing, stores[n % 2], n // 2, barrier)
+    )
     assert results.count("placed") == 20
     assert results.count("limit_exceeded") == 30
-    with race_app.app_context():
-        reserved = db.session.scalar(select(func.sum(QuotaMovement.annual_amount)))
-        with tenant_context(ids["tenant"]):
-            orders = db.session.scalar(select(func.count()).select_from(Order))
-    assert reserved == D("20000.00")
-    assert orders == 20
+    assert _ledger_and_orders(racing) == (D("20000.00"), 20)
+
+
+def test_one_id_number_shares_its_annual_limit_between_stores(racing):
+    first, second = _setup(racing)
+    assert [_place(racing, first) for _ in range(15)] == ["placed"] * 15
+    assert [_place(racing, second) for _ in range(6)] == ["placed"] * 5 + ["limit_exceeded"]
+    assert _ledger_and_orders(racing) == (D("20000.00"), 20)
