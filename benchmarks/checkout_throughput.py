@@ -19,10 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import requests
 import stripe
+from sqlalchemy import text
 
 from benchmarks._setup import gunicorn, machine, migrated_app
 from benchmarks.quote_throughput import build_store
 from storefront.extensions import db
+from storefront.tenancy import system_context
 from tests.support.factories import PASSWORD
 from tests.support.localstripe import local_stripe
 
@@ -229,14 +231,12 @@ def main() -> None:
     print(f"machine: {machine()}")
     with local_stripe() as stripe_base, migrated_app() as (app, url):
         store = build_store(app, 32)
-        with app.app_context():
-            from sqlalchemy import text
-
+        with app.app_context(), system_context():
             store["supplier"] = db.session.execute(text("SELECT id FROM suppliers")).scalar()
             store["emails"] = dict(db.session.execute(text("SELECT id, email FROM shoppers")).all())
 
         def references(checkout_id: int) -> str:
-            with app.app_context():
+            with app.app_context(), system_context():
                 return db.session.execute(
                     text("SELECT reference FROM payments WHERE checkout_id = :c ORDER BY id DESC"),
                     {"c": checkout_id},

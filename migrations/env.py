@@ -98,7 +98,10 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # Migrations change every tenant's rows: past the row-level security policies.
+    from storefront.tenancy import system_context
+
+    with system_context(), connectable.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

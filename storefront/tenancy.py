@@ -1,21 +1,32 @@
-"""Tenant isolation in one place, fail closed.
+"""Tenant isolation in one place, fail closed, behind two walls.
 
-Every ORM statement that touches a tenant-owned model (``TenantScoped``) gets the current
-tenant's criteria added by a session hook; with no tenant set it is refused. New rows get
-``tenant_id`` stamped on flush, and a row of another tenant can be neither inserted nor
-moved. Crossing tenants is possible only inside ``system_context()`` (grep for it).
+First wall, the ORM: every statement that touches a tenant-owned model (``TenantScoped``) gets
+the current tenant's criteria added by a session hook; with no tenant set it is refused. New
+rows get ``tenant_id`` stamped on flush, and a row of another tenant can be neither inserted
+nor moved. Raw SQL text and Core inserts naming tenant tables are refused outside
+``system_context()``, the only way to cross tenants (grep for it).
+
+Second wall, PostgreSQL row-level security: every transaction carries the tenant in context
+(``kuajing.tenant_id``, or ``kuajing.system``) and a policy on each tenant table shows and
+accepts only that tenant's rows, so SQL that slips past the ORM still sees nothing else.
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.pool import Pool
 from sqlalchemy.schema import ForeignKey
 from sqlalchemy.sql import util as sql_util
+from sqlalchemy.sql.elements import TextClause
 
 _current_tenant: ContextVar[int | None] = ContextVar("current_tenant", default=None)
+_HELD_OBJECT = "kuajing_held_object"  # execution option of ORM reloads of held objects
 _system: ContextVar[bool] = ContextVar("system_context", default=False)
 
 
@@ -25,6 +36,10 @@ class TenantNotSet(RuntimeError):
 
 class CrossTenantWrite(RuntimeError):
     """A row of one tenant was written while another tenant is in context."""
+
+
+class UnscopedStatement(RuntimeError):
+    """Raw SQL or a Core insert on tenant tables outside system_context()."""
 
 
 class TenantScoped:
@@ -93,6 +108,16 @@ def _tenant_tables() -> set:
     return found
 
 
+@cache
+def _tenant_table_pattern(names: frozenset[str]) -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b", re.IGNORECASE)
+
+
+def _text_names_tenant_table(statement: TextClause) -> bool:
+    names = frozenset(table.name for table in _tenant_tables())
+    return bool(_tenant_table_pattern(names).search(statement.text))
+
+
 def _touches_tenant_data(state) -> bool:
     """Look at every table of the statement (joins, subqueries, select_from), not the entities:
     `select(func.count()).select_from(Model)` names no entity but reads tenant rows."""
@@ -111,10 +136,21 @@ def _touches_tenant_data(state) -> bool:
 
 @event.listens_for(Session, "do_orm_execute")
 def _filter_by_tenant(state) -> None:
-    if _system.get() or not (state.is_select or state.is_update or state.is_delete):
+    if _system.get():
+        return
+    if isinstance(state.statement, TextClause):
+        if _text_names_tenant_table(state.statement):
+            raise UnscopedStatement("raw SQL on tenant tables runs only in system_context()")
+        return
+    if state.is_insert and _touches_tenant_data(state):
+        raise UnscopedStatement("Core inserts into tenant tables run only in system_context()")
+    if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.is_column_load or state.is_relationship_load:
-        return  # the criteria travel with the parent statement (propagate_to_loaders)
+        # The criteria travel with the parent statement (propagate_to_loaders): reloading
+        # an object already held, or its relationships, is not a new read across tenants.
+        state.update_execution_options(**{_HELD_OBJECT: True})
+        return
     if not _touches_tenant_data(state):
         return
     tenant_id = require_tenant_id()
@@ -148,3 +184,41 @@ def _check_system_rows(session) -> None:
     for obj in session.new:
         if isinstance(obj, TenantScoped) and obj.tenant_id is None:
             raise TenantNotSet(f"{type(obj).__name__} needs an explicit tenant_id")
+
+
+# -- the second wall: PostgreSQL row-level security (migration 0012 creates the policies) --
+
+_SHARED = "kuajing_rls"  # what this connection's transaction last told PostgreSQL
+_CONTROL = ("SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN")
+_SET_TENANT = (
+    "SELECT set_config('kuajing.system', %s, true), set_config('kuajing.tenant_id', %s, true)"
+)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _share_tenant_with_postgres(conn, cursor, statement, parameters, context, executemany):
+    """Tell PostgreSQL the tenant in context, once per transaction and change of context."""
+    if conn.dialect.name != "postgresql" or statement.lstrip().upper().startswith(_CONTROL):
+        return  # transaction control reads no rows (and may run in an aborted transaction)
+    held = context is not None and context.execution_options.get(_HELD_OBJECT, False)
+    wanted = (held or _system.get(), _current_tenant.get())
+    if conn.info.get(_SHARED) == wanted:
+        return
+    system, tenant_id = wanted
+    cursor.execute(
+        _SET_TENANT, ("on" if system else "off", "" if tenant_id is None else str(tenant_id))
+    )
+    conn.info[_SHARED] = wanted
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+@event.listens_for(Engine, "rollback_savepoint")
+def _forget_shared_tenant(conn, *args) -> None:
+    # set_config(..., true) lasts until the transaction (or savepoint) ends
+    conn.info.pop(_SHARED, None)
+
+
+@event.listens_for(Pool, "checkout")
+def _forget_on_checkout(dbapi_connection, connection_record, connection_proxy) -> None:
+    connection_record.info.pop(_SHARED, None)

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from plugins.stripe_payments import StripePayments
 from storefront import create_app
 from storefront.extensions import db
+from storefront.tenancy import system_context
 from tests.support import factories
 from tests.support.localstripe import local_stripe
 from tests.support.servers import postgres_server, redis_server
@@ -126,7 +127,7 @@ def tenants(session):
 def truncate_all(app) -> None:
     """Empty every table but the platform's reference data (for tests that commit)."""
     keep = {"limit_policies", "alembic_version"}
-    with app.app_context():
+    with app.app_context(), system_context():
         tables = [t.name for t in db.metadata.sorted_tables if t.name not in keep]
         db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.session.commit()

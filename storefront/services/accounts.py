@@ -21,10 +21,12 @@ class LoginRefused(Exception):
 
 def authenticate_staff(email: str, password: str, client_ip: str) -> StaffUser:
     """Return the active staff account for these credentials or raise LoginRefused."""
-    with system_context():
+    with system_context():  # no tenant yet: the e-mail says which one
         user = db.session.scalar(select(StaffUser).where(StaffUser.email == _norm(email)))
         usable = user is not None and user.active and user.tenant.active
-    return _check(user if usable else None, f"staff:{_norm(email)}", password, client_ip)
+        account = _check(user if usable else None, f"staff:{_norm(email)}", password, client_ip)
+        db.session.refresh(account)  # reloaded after the commit while tenants may be crossed
+    return account
 
 
 def authenticate_operator(email: str, password: str, client_ip: str) -> PlatformOperator:

@@ -18,6 +18,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+APP_ROLE = "kuajing"
 
 
 def free_port() -> int:
@@ -65,10 +66,11 @@ def start_postgres() -> dict:
         options,
         "start",
     )
-    _as_postgres(
-        str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "app"
-    )
-    return {"url": f"postgresql+psycopg://postgres@127.0.0.1:{port}/app", "root": str(root)}
+    # The application's own role, no superuser: superusers bypass row-level security.
+    server = ("-h", "127.0.0.1", "-p", str(port), "-U", "postgres")
+    _as_postgres(str(PG_BIN / "createuser"), *server, APP_ROLE)
+    _as_postgres(str(PG_BIN / "createdb"), *server, "-O", APP_ROLE, "app")
+    return {"url": f"postgresql+psycopg://{APP_ROLE}@127.0.0.1:{port}/app", "root": str(root)}
 
 
 def stop_postgres(state: dict) -> None:
