@@ -1,9 +1,12 @@
 """What may be bought together (SPEC §3, seed 002 §1 注): never tax with non-tax products,
-never two tax classes (template + tag) in one order."""
+never two tax classes (template + tag) in one order; a cart becomes one order per supplier."""
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class MixCode(StrEnum):
@@ -21,6 +24,15 @@ class CartItem:
 class MixProblem:
     code: MixCode
     remove_keys: tuple[str, ...]  # the lines to remove so the rest can be bought
+
+
+def split_orders(lines: Iterable[T], order_key: Callable[[T], Hashable]) -> list[list[T]]:
+    """Group cart lines into future orders, one per `order_key(line)` (supplier and tax
+    class, SPEC §3), in the order the lines were added."""
+    orders: dict[Hashable, list[T]] = {}
+    for line in lines:
+        orders.setdefault(order_key(line), []).append(line)
+    return list(orders.values())
 
 
 def check_mix(items: Sequence[CartItem]) -> tuple[MixProblem, ...]:

@@ -75,6 +75,14 @@ def check_transition(current: OrderStatus, target: OrderStatus, actor: Actor) ->
         raise TransitionRefused("not_allowed_for_actor", current, target)
 
 
+def check_shipment(current: OrderStatus, exchange: bool) -> None:
+    """Raise TransitionRefused unless the merchant may ship: a first shipment leaves a paid
+    order, a replacement (换货, seed 002 §2.3) leaves a received one, nothing else."""
+    check_transition(current, S.SHIPPED, Actor.MERCHANT)
+    if exchange != (current == S.RECEIVED):
+        raise TransitionRefused("illegal_transition", current, S.SHIPPED)
+
+
 def next_statuses(current: OrderStatus, actor: Actor) -> list[OrderStatus]:
     """Return the statuses `actor` may move an order to from `current`."""
     return [to for (frm, to), actors in TRANSITIONS.items() if frm == current and actor in actors]

@@ -1,6 +1,7 @@
-"""Carriers a merchant ships with and the shape of a tracking number."""
+"""Freight, the carriers a merchant ships with and the shape of a tracking number."""
 
 import re
+from decimal import Decimal
 
 CARRIERS = {
     "SF": "顺丰速运 SF Express",
@@ -19,3 +20,10 @@ def normalise_tracking(carrier: str, text: str) -> str | None:
     if carrier not in CARRIERS or not TRACKING_NUMBER.match(number):
         return None
     return number
+
+
+def freight_for(goods_total: Decimal, flat: Decimal, free_from: Decimal | None) -> Decimal:
+    """Return a supplier's freight for an order: flat, or free from a goods threshold."""
+    if free_from is not None and goods_total >= free_from:
+        return Decimal("0.00")
+    return flat

@@ -12,8 +12,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from storefront.domain.cart_rules import CartItem, MixProblem, check_mix
+from storefront.domain.cart_rules import CartItem, MixProblem, check_mix, split_orders
 from storefront.domain.limits import LimitPolicy, OrderQuote, QuoteLine, quote_order
+from storefront.domain.shipping import freight_for as supplier_freight
 from storefront.domain.tax import TaxRates, TaxTag
 from storefront.extensions import db
 from storefront.models import BuyerIdentity, LimitPolicyRow, Product, Supplier, Tenant
@@ -117,10 +118,7 @@ def build_cart(
 
 def freight_for(supplier: Supplier, goods_total: Decimal) -> Decimal:
     """Return the supplier's freight for an order of `goods_total` (free from a threshold)."""
-    free_from = supplier.free_shipping_from
-    if free_from is not None and goods_total >= free_from:
-        return ZERO
-    return supplier.freight
+    return supplier_freight(goods_total, supplier.freight, supplier.free_shipping_from)
 
 
 def _load_lines(items: dict[int, int]) -> tuple[list[CartLine], list[str]]:
@@ -148,12 +146,11 @@ def _mix_item(line: CartLine) -> CartItem:
 
 
 def _group(lines: list[CartLine]) -> list[CartGroup]:
-    groups: dict[tuple, CartGroup] = {}
-    for line in lines:
-        product = line.product
-        key = (product.supplier_id, product.tax_template_id, product.tax_tag)
-        groups.setdefault(key, CartGroup(supplier=product.supplier, lines=[])).lines.append(line)
-    return list(groups.values())
+    orders = split_orders(
+        lines,
+        lambda line: (line.product.supplier_id, line.product.tax_template_id, line.product.tax_tag),
+    )
+    return [CartGroup(supplier=order[0].product.supplier, lines=order) for order in orders]
 
 
 def _quote_groups(snapshot: CartSnapshot, used: "quota.Usage | None") -> None:

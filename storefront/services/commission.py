@@ -5,11 +5,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storefront.domain.money import round_money
+from storefront.domain.commission import Commission, CommissionLine, earned, reversed_for
 from storefront.extensions import db
 from storefront.models import CommissionRecord, Order, Product, Promoter, Shopper, Tenant
-
-HUNDRED = Decimal(100)
 
 
 def become_promoter(shopper: Shopper) -> Promoter:
@@ -33,7 +31,7 @@ def referring_promoter(code: str | None, buyer: Shopper) -> Promoter | None:
 
 def earn(order: Order) -> CommissionRecord | None:
     """Record the commission of a completed, referred order (product rate over store rate)."""
-    if order.promoter_id is None or _records(order) or not order.total:
+    if order.promoter_id is None or _records(order):
         return None
     store_rate = db.session.scalar(
         select(Tenant.commission_rate).where(Tenant.id == order.tenant_id)
@@ -45,50 +43,31 @@ def earn(order: Order) -> CommissionRecord | None:
             )
         ).all()
     )
-    gross = sum(
-        (
-            line.amount * _rate(rates.get(line.product_id), store_rate) / HUNDRED
-            for line in order.lines
-        ),
-        Decimal(0),
-    )
-    kept = (order.total - order.refunded) / order.total  # a part refunded earns nothing
-    amount, base = round_money(gross * kept), round_money(order.goods_total * kept)
-    if amount <= 0:
-        return None
-    record = CommissionRecord(
-        promoter_id=order.promoter_id,
-        order_id=order.id,
-        base=base,
-        rate=round_money(amount / base * HUNDRED),
-        amount=amount,
-        kind="earned",
-    )
-    db.session.add(record)
-    return record
+    lines = [CommissionLine(line.amount, rates.get(line.product_id)) for line in order.lines]
+    commission = earned(lines, store_rate, order.goods_total, order.total, order.refunded)
+    return _write(order, commission, "earned") if commission else None
 
 
 def reverse(order: Order, refunded: Decimal) -> CommissionRecord | None:
     """Reverse the commission of a refunded part of a completed order."""
-    earned = [r for r in _records(order) if r.kind == "earned"]
-    if not earned or not order.goods_total:
+    first = next((r for r in _records(order) if r.kind == "earned"), None)
+    if first is None or not order.total:
         return None
-    share = min(refunded / order.total, Decimal(1))
-    amount = round_money(earned[0].amount * share)
+    commission = Commission(base=first.base, rate=first.rate, amount=first.amount)
+    return _write(order, reversed_for(commission, refunded, order.total), "reversed")
+
+
+def _write(order: Order, commission: Commission, kind: str) -> CommissionRecord:
     record = CommissionRecord(
         promoter_id=order.promoter_id,
         order_id=order.id,
-        base=-round_money(earned[0].base * share),
-        rate=earned[0].rate,
-        amount=-amount,
-        kind="reversed",
+        base=commission.base,
+        rate=commission.rate,
+        amount=commission.amount,
+        kind=kind,
     )
     db.session.add(record)
     return record
-
-
-def _rate(product_rate: Decimal | None, store_rate: Decimal) -> Decimal:
-    return product_rate if product_rate is not None else store_rate
 
 
 def _records(order: Order) -> list[CommissionRecord]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from storefront.domain.events import EventName
-from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, check_transition
+from storefront.domain.orders import Actor, OrderStatus, check_shipment
 from storefront.domain.shipping import normalise_tracking
 from storefront.extensions import db
 from storefront.integrations import payment_provider
@@ -37,11 +37,7 @@ def ship(
     tracking_number = normalise_tracking(carrier, tracking_number)
     if tracking_number is None:
         raise Conflict("invalid_tracking")
-    check_transition(OrderStatus(order.status), OrderStatus.SHIPPED, Actor.MERCHANT)
-    if exchange != (order.status == OrderStatus.RECEIVED):
-        raise TransitionRefused(
-            "illegal_transition", OrderStatus(order.status), OrderStatus.SHIPPED
-        )
+    check_shipment(OrderStatus(order.status), exchange)
     # set before the transition, so its event carries the tracking number
     order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, utcnow()
     reason = f"{'exchange: ' if exchange else ''}{carrier} {tracking_number}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from storefront.domain.cart_rules import CartItem, MixCode, check_mix
+from storefront.domain.cart_rules import CartItem, MixCode, check_mix, split_orders
 
 A = (1, "cross_border_retail")
 B = (2, "cross_border_retail")
@@ -35,3 +35,12 @@ def items(*classes):
 def test_mixing(classes, expected):
     problems = check_mix(items(*classes))
     assert [(p.code, p.remove_keys) for p in problems] == expected
+
+
+def test_a_cart_splits_into_one_order_per_supplier_and_tax_class_in_the_order_added():
+    lines = [("sup-1", "a"), ("sup-2", "b"), ("sup-1", "c"), ("sup-2", "d"), ("sup-3", "e")]
+    assert split_orders(lines, lambda line: line[0]) == [
+        [("sup-1", "a"), ("sup-1", "c")],
+        [("sup-2", "b"), ("sup-2", "d")],
+        [("sup-3", "e")],
+    ]
