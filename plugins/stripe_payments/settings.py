@@ -1,0 +1,44 @@
+"""The Stripe plugin's settings forms: a tenant's own account, or the local test server."""
+
+from urllib.parse import urlsplit
+
+from wtforms import Form, PasswordField, StringField
+from wtforms.validators import DataRequired, Regexp, ValidationError
+
+from storefront.ports import N_
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class StripeSettingsForm(Form):
+    secret_key = PasswordField(
+        N_("Secret key"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^(sk|rk)_(live|test)_\w+$", message=N_("Stripe keys start with sk_ or rk_.")),
+        ],
+    )
+    webhook_secret = PasswordField(
+        N_("Webhook signing secret"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^whsec_\S+$", message=N_("Signing secrets start with whsec_.")),
+        ],
+    )
+
+
+class LocalStripeSettingsForm(Form):
+    api_base = StringField(N_("Local server address"), validators=[DataRequired()])
+    webhook_secret = PasswordField(
+        N_("Webhook signing secret"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^whsec_\S+$", message=N_("Signing secrets start with whsec_.")),
+        ],
+    )
+
+    def validate_api_base(self, field) -> None:
+        # The local server is a test double: it must never be a host on the network.
+        parts = urlsplit(field.data or "")
+        if parts.scheme != "http" or parts.hostname not in LOOPBACK_HOSTS:
+            raise ValidationError(N_("Use an http:// address on this machine (127.0.0.1)."))
