@@ -23,7 +23,9 @@ FAILURES = ("", "reject", "unavailable")
 class SandboxSettingsForm(Form):
     folder = StringField(N_("Folder for the sandbox's records (empty: in memory)"))
     delay_seconds = IntegerField(
-        N_("Answer after (seconds)"), default=0, validators=[Optional(), NumberRange(0, 86400)]
+        N_("Answer after (seconds)"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 86400, message=N_("Between 0 and 86400 seconds."))],
     )
     fail = SelectField(
         N_("Failure on demand"),
@@ -91,11 +93,11 @@ class Sandbox:
         if self.failure == "unavailable":
             raise PortUnavailable("unavailable", "the sandbox service is down (as configured)")
 
-    def new_request(self, kind: str, **fields) -> str:
+    def new_request(self, store: str, **fields) -> str:
         """Store a request that gets its answer after the configured delay."""
         request_id = uuid.uuid4().hex
         record = {"id": request_id, "ready_at": self.clock() + self.delay, **fields}
-        self.stores[kind].put(request_id, record)
+        self.stores[store].put(request_id, record)
         return request_id
 
     def is_ready(self, record: dict) -> bool:
