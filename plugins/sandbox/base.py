@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from wtforms import Form, IntegerField, SelectField, StringField
+from wtforms import Form, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from storefront.ports import N_, PortError, PortUnavailable
@@ -29,7 +29,11 @@ class SandboxSettingsForm(Form):
     )
     fail = SelectField(
         N_("Failure on demand"),
-        choices=[("", N_("None")), ("reject", N_("Reject")), ("unavailable", N_("Unavailable"))],
+        choices=[
+            SelectChoice("", N_("None")),
+            SelectChoice("reject", N_("Reject")),
+            SelectChoice("unavailable", N_("Unavailable")),
+        ],
         default="",
     )
 

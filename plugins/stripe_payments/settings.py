@@ -14,25 +14,27 @@ class StripeSettingsForm(Form):
     secret_key = PasswordField(
         N_("Secret key"),
         validators=[
-            DataRequired(),
+            DataRequired(message=N_("This field is required.")),
             Regexp(r"^(sk|rk)_(live|test)_\w+$", message=N_("Stripe keys start with sk_ or rk_.")),
         ],
     )
     webhook_secret = PasswordField(
         N_("Webhook signing secret"),
         validators=[
-            DataRequired(),
+            DataRequired(message=N_("This field is required.")),
             Regexp(r"^whsec_\S+$", message=N_("Signing secrets start with whsec_.")),
         ],
     )
 
 
 class LocalStripeSettingsForm(Form):
-    api_base = StringField(N_("Local server address"), validators=[DataRequired()])
+    api_base = StringField(
+        N_("Local server address"), validators=[DataRequired(message=N_("This field is required."))]
+    )
     webhook_secret = PasswordField(
         N_("Webhook signing secret"),
         validators=[
-            DataRequired(),
+            DataRequired(message=N_("This field is required.")),
             Regexp(r"^whsec_\S+$", message=N_("Signing secrets start with whsec_.")),
         ],
     )
