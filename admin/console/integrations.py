@@ -46,14 +46,8 @@ def integrations():
 
 @bp.route("/integrations/<port>", methods=["GET", "POST"])
 def integration(port: str):
-    port = Port(port) if port in Port._value2member_map_ else abort(404)
-    available = plugins_for(port)
-    current, stored = stored_settings(port)
-    plugin_id = request.values.get("plugin") or current or next(iter(available))
-    if plugin_id not in available:
-        abort(404)
-    plugin, errors = available[plugin_id], {}
-    stored = stored if plugin_id == current else {}
+    port, plugin_id, plugin, stored = _chosen_plugin(port)
+    errors = {}
     if request.method == "POST":
         submitted = {k.removeprefix(PREFIX): v for k, v in request.form.items()}
         try:
@@ -65,13 +59,26 @@ def integration(port: str):
             return redirect(url_for("console.integrations"))
     return render_template(
         "admin/integration.html",
-        port=port,
         port_name=PORT_NAMES[port],
         plugin_id=plugin_id,
-        available=available,
+        available=plugins_for(port),
         form=_settings_form(plugin, stored, errors),
         masks=secret_masks(plugin, stored),
     )
+
+
+def _chosen_plugin(name: str) -> tuple[Port, str, type, dict]:
+    """Return the port, the plugin shown (?plugin= or the stored one) and its stored settings."""
+    try:
+        port = Port(name)
+    except ValueError:
+        abort(404)
+    available = plugins_for(port)
+    current, stored = stored_settings(port)
+    plugin_id = request.values.get("plugin") or current or next(iter(available))
+    if plugin_id not in available:
+        abort(404)
+    return port, plugin_id, available[plugin_id], stored if plugin_id == current else {}
 
 
 def _who() -> str:
