@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.integrations import UnknownPlugin, plugin_class
+from storefront.integrations import UnknownPlugin, plugin_class, plugins_for
 from storefront.models import PluginSetting, PluginSettingChange
 from storefront.models.types import utcnow
 from storefront.ports import N_, Port
@@ -41,9 +41,26 @@ def save_plugin_settings(
         raise SettingsRefused({"plugin": [N_("Choose one of the plugins offered.")]}) from unknown
     row = db.session.scalar(select(PluginSetting).where(PluginSetting.port == port))
     stored = json.loads(row.settings) if row and row.plugin_id == plugin_id else {}
-    settings = _validated(plugin, submitted, stored)
-    changed = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
+    changed = _store(row, port, plugin_id, _validated(plugin, submitted, stored), who)
+    if changed:
+        db.session.commit()
+    return changed
+
+
+def use_sandboxes(who: str) -> None:
+    """Give every port but payment its sandbox with default settings (the demo); no commit."""
+    for port in Port:
+        twins = [p for p in plugins_for(port).values() if p.SANDBOX == p.PLUGIN_ID]
+        if port != Port.PAYMENT and twins:
+            _store(None, port, twins[0].PLUGIN_ID, _validated(twins[0], {}, {}), who)
+    db.session.flush()
+
+
+def _store(row: PluginSetting | None, port: Port, plugin_id: str, settings: dict, who: str) -> bool:
+    """Write the choice and its audit entry unless nothing changed; return whether it did."""
     previous = row.plugin_id if row else None
+    stored = json.loads(row.settings) if row and previous == plugin_id else {}
+    changed = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
     if previous == plugin_id and not changed:
         return False
     if row is None:
@@ -60,7 +77,6 @@ def save_plugin_settings(
             changed_by=who,
         )
     )
-    db.session.commit()
     return True
 
 
