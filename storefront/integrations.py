@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -55,8 +56,14 @@ def installed_plugins() -> dict[str, type]:
 
 
 def plugins_for(port: Port) -> dict[str, type]:
-    """Return the installed plugins that implement `port`, by id."""
-    return {pid: cls for pid, cls in sorted(installed_plugins().items()) if port == cls.KIND}
+    """Return the installed plugins that implement `port` and may be used here, by id."""
+    config = current_app.config
+    local_allowed = config["KUAJING_ENV"] == "development" or config.get("TESTING")
+    return {
+        pid: cls
+        for pid, cls in sorted(installed_plugins().items())
+        if port == cls.KIND and (local_allowed or not getattr(cls, "LOCAL_ONLY", False))
+    }
 
 
 def plugin_class(port: Port, plugin_id: str) -> type:
@@ -89,6 +96,12 @@ def platform_choice(port: Port) -> Choice | None:
     return Choice(None, "stripe", settings, 0)
 
 
+def files_folder(tenant_id: int | None, plugin_id: str) -> Path:
+    """Where a plugin keeps its files for one tenant (never a path the merchant chose)."""
+    root = current_app.config.get("SANDBOX_DIR") or Path(current_app.instance_path) / "sandbox"
+    return Path(root) / (f"tenant-{tenant_id}" if tenant_id is not None else "platform") / plugin_id
+
+
 class Registry:
     """Find and build the adapter that serves a port for a tenant."""
 
@@ -115,7 +128,10 @@ class Registry:
         key = (choice.tenant_id, choice.plugin_id, choice.version)
         if key not in adapters:
             plugin = plugin_class(port, choice.plugin_id)
-            adapters[key] = plugin.from_settings(choice.settings)
+            settings = dict(choice.settings)
+            if getattr(plugin, "KEEPS_FILES", False):
+                settings["folder"] = str(files_folder(choice.tenant_id, plugin.PLUGIN_ID))
+            adapters[key] = plugin.from_settings(settings)
         return adapters[key]
 
 

@@ -3,7 +3,8 @@
 Like the real services, a sandbox answers later (after `delay_seconds`, on the next poll)
 and fails when told to by its settings: `fail = reject` answers negatively, `fail =
 unavailable` refuses calls as if the service were down. Records live in memory, or as JSON
-files in `folder` so that web and job processes share them.
+files in `folder` so that web and job processes share them: the registry gives each tenant
+its own folder (KEEPS_FILES), so a merchant never picks a path on the server.
 """
 
 import json
@@ -12,7 +13,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from wtforms import Form, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import Form, IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from storefront.ports import N_, PortError, PortUnavailable
@@ -21,7 +22,6 @@ FAILURES = ("", "reject", "unavailable")
 
 
 class SandboxSettingsForm(Form):
-    folder = StringField(N_("Folder for the sandbox's records (empty: in memory)"))
     delay_seconds = IntegerField(
         N_("Answer after (seconds)"),
         default=0,
@@ -75,6 +75,7 @@ class Sandbox:
     """Base of the sandboxes: settings, clock, store and the failure switch."""
 
     SANDBOX_KINDS: tuple[str, ...] = ()
+    KEEPS_FILES = True  # the registry passes a folder of the tenant's own as `folder`
     SECRET_FIELDS: tuple[str, ...] = ()
     SettingsForm = SandboxSettingsForm
 

@@ -132,6 +132,7 @@ class LocalStripePayments(StripePayments):
 
     PLUGIN_ID = "stripe_local"
     SANDBOX = PLUGIN_ID
+    LOCAL_ONLY = True  # it calls a server on this machine: never offered in production
     SECRET_FIELDS = ("webhook_secret",)
     SettingsForm = LocalStripeSettingsForm
 

@@ -13,10 +13,11 @@ from storefront.integrations import (
     NotConfigured,
     UnknownPlugin,
     plugin_class,
+    plugins_for,
     registry,
     tenant_choice,
 )
-from storefront.ports import Port
+from storefront.ports import MailMessage, Port
 from storefront.services.integrations import SettingsRefused, save_plugin_settings
 from storefront.tenancy import tenant_context
 
@@ -41,18 +42,39 @@ def test_a_tenant_without_settings_pays_through_the_platform_account(tenants):
         registry.get(Port.MAIL, tenants.a.tenant)
 
 
-def test_tenant_a_settings_never_reach_tenant_b(tenants, stripe_server, tmp_path):
+def test_tenant_a_settings_never_reach_tenant_b(tenants, stripe_server):
     a, b = tenants.a.tenant, tenants.b.tenant
     local_stripe(a, stripe_server, SECRET_A)
-    configure(a, Port.MAIL, "sandbox_mail", folder=str(tmp_path / "a"))
-    configure(b, Port.MAIL, "sandbox_mail", folder=str(tmp_path / "b"))
+    configure(a, Port.MAIL, "sandbox_mail", delay_seconds="5")
+    configure(b, Port.MAIL, "sandbox_mail", fail="reject")
     paying_a, paying_b = registry.get(Port.PAYMENT, a), registry.get(Port.PAYMENT, b)
     assert type(paying_a) is LocalStripePayments and paying_a.webhook_secret == SECRET_A
     assert type(paying_b) is StripePayments and paying_b.webhook_secret != SECRET_A
-    assert registry.get(Port.MAIL, a).settings["folder"].endswith("/a")
-    assert registry.get(Port.MAIL, b).settings["folder"].endswith("/b")
+    mail_a, mail_b = registry.get(Port.MAIL, a), registry.get(Port.MAIL, b)
+    assert (mail_a.delay, mail_a.failure, mail_b.delay, mail_b.failure) == (5, "", 0, "reject")
+    mail_a.send(MailMessage(("buyer@example.com",), "A only", "text"))
+    assert [m.subject for m in mail_a.outbox()] == ["A only"] and mail_b.outbox() == []
+    assert mail_a.settings["folder"] != mail_b.settings["folder"]
     with tenant_context(b.id):  # even from inside B's context, B's own row
         assert tenant_choice(Port.PAYMENT, b.id) is None
+
+
+def test_a_merchant_cannot_choose_where_sandbox_files_go(app, tenants):
+    a = tenants.a.tenant
+    configure(a, Port.MAIL, "sandbox_mail", folder="/etc")
+    folder = registry.get(Port.MAIL, a).settings["folder"]
+    assert folder.startswith(app.config["SANDBOX_DIR"]) and f"tenant-{a.id}" in folder
+
+
+def test_the_local_stripe_server_is_not_offered_in_production(app, tenants, stripe_server):
+    assert "stripe_local" in plugins_for(Port.PAYMENT)
+    app.config.update(TESTING=False)
+    try:
+        assert list(plugins_for(Port.PAYMENT)) == ["stripe"]
+        with pytest.raises(SettingsRefused):
+            local_stripe(tenants.a.tenant, stripe_server, SECRET_A)
+    finally:
+        app.config.update(TESTING=True)
 
 
 def test_unknown_plugins_and_plugins_of_another_port_are_refused(tenants):
@@ -65,15 +87,15 @@ def test_unknown_plugins_and_plugins_of_another_port_are_refused(tenants):
     assert "plugin" in refused.value.errors
 
 
-def test_adapters_are_cached_per_settings_version(tenants, tmp_path):
+def test_adapters_are_cached_per_settings_version(tenants):
     a = tenants.a.tenant
-    configure(a, Port.MAIL, "sandbox_mail", folder=str(tmp_path / "one"))
+    configure(a, Port.MAIL, "sandbox_mail", delay_seconds="1")
     first = registry.get(Port.MAIL, a)
     assert registry.get(Port.MAIL, a) is first
-    assert configure(a, Port.MAIL, "sandbox_mail", folder=str(tmp_path / "one")) is False
-    configure(a, Port.MAIL, "sandbox_mail", folder=str(tmp_path / "two"))
+    assert configure(a, Port.MAIL, "sandbox_mail", delay_seconds="1") is False
+    configure(a, Port.MAIL, "sandbox_mail", delay_seconds="2")
     second = registry.get(Port.MAIL, a)
-    assert second is not first and second.settings["folder"].endswith("two")
+    assert second is not first and second.delay == 2
 
 
 def test_settings_are_encrypted_in_the_database(tenants, stripe_server):
