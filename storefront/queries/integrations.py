@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storefront.domain.secrets import mask_secret
 from storefront.extensions import db
-from storefront.integrations import platform_choice, plugins_for
+from storefront.integrations import platform_choice
 from storefront.models import PluginSetting, PluginSettingChange
 from storefront.ports import Port
 
@@ -21,7 +21,6 @@ class PortSummary:
     plugin_id: str | None
     platform_default: bool
     updated_at: datetime | None
-    available: tuple[str, ...]
 
 
 def port_summaries() -> list[PortSummary]:
@@ -36,7 +35,6 @@ def port_summaries() -> list[PortSummary]:
                 plugin_id=row.plugin_id if row else (default.plugin_id if default else None),
                 platform_default=row is None and default is not None,
                 updated_at=row.updated_at if row else None,
-                available=tuple(plugins_for(port)),
             )
         )
     return summaries

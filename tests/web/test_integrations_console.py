@@ -61,6 +61,14 @@ def test_settings_are_validated_masked_and_audited_without_values(client, tenant
     assert SECRET_A not in overview and "webhook_secret" in overview and "stripe_local" in overview
 
 
+def test_a_console_shows_only_its_own_tenants_settings(client, tenants, stripe_server):
+    local_stripe(tenants.b.tenant, stripe_server, SECRET_A)
+    login_staff(client, tenants.a.owner)
+    assert "stripe_local" not in client.get(PAGE).get_data(as_text=True)
+    form = client.get(f"{PAGE}/payment?plugin=stripe_local").get_data(as_text=True)
+    assert stripe_server not in form and SECRET_A[-4:] not in form
+
+
 def test_unknown_ports_and_plugins_are_404(client, tenants):
     login_staff(client, tenants.a.owner)
     assert client.get(f"{PAGE}/teleport").status_code == 404
