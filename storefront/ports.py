@@ -76,6 +76,8 @@ class PaymentSlip:
 
 @dataclass(frozen=True)
 class PaymentIntentView:
+    """The provider's payment as it stands, and what the shopper must do next."""
+
     reference: str
     status: str
     amount: Decimal
@@ -89,6 +91,8 @@ class PaymentIntentView:
 
 @dataclass(frozen=True)
 class PayerDetails:
+    """Who paid, as the provider reports it (customs compares payer and buyer)."""
+
     name: str | None = None
     account: str | None = None
     account_type: str | None = None
@@ -115,6 +119,8 @@ class PaymentEvent:
 
 @dataclass(frozen=True)
 class RefundView:
+    """A refund the provider accepted."""
+
     reference: str
     status: str
     amount: Decimal
@@ -125,15 +131,15 @@ class PaymentError(PortError):
 
 
 class PaymentDeclined(PaymentError):
-    pass
+    """The card or wallet refused the payment."""
 
 
 class InvalidSignature(PaymentError):
-    pass
+    """A callback's signature or body does not verify."""
 
 
 class ProviderUnavailable(PaymentError, PortUnavailable):
-    pass
+    """The payment service cannot be reached now."""
 
 
 class PaymentProvider(Protocol):
