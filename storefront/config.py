@@ -49,6 +49,9 @@ class Defaults:
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
     STRIPE_API_BASE: str | None = None
+    # Where sandbox plugins keep their records, one folder per tenant and plugin (shared by
+    # web and job processes). Unset: `sandbox/` in the instance folder.
+    SANDBOX_DIR: str | None = None
     # Minutes before an unpaid order expires and releases its quota.
     UNPAID_ORDER_TTL_MINUTES = 30
     # Days after shipment before receipt is confirmed automatically.
@@ -65,6 +68,7 @@ _ENV_KEYS = {
     "STRIPE_SECRET_KEY": str,
     "STRIPE_WEBHOOK_SECRET": str,
     "STRIPE_API_BASE": str,
+    "SANDBOX_DIR": str,
 }
 
 

@@ -3,10 +3,55 @@
 Plugins implement them and see nothing else of the application (no Flask, no ORM).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from enum import StrEnum
+from typing import ClassVar, Protocol, Self
+
+
+class Port(StrEnum):
+    """The kinds of adapter a tenant chooses; a plugin's KIND is one of these."""
+
+    PAYMENT = "payment"
+    CUSTOMS_TRANSPORT = "customs_transport"
+    CUSTOMS_SIGNER = "customs_signer"
+    WAREHOUSE = "warehouse"
+    INVOICE = "invoice"
+    MAIL = "mail"
+
+
+def N_(text: str) -> str:
+    """Mark a plugin's label for translation; the console translates it when shown."""
+    return text
+
+
+class Plugin(Protocol):
+    """What the registry needs of every plugin class, whatever its port."""
+
+    PLUGIN_ID: ClassVar[str]
+    KIND: ClassVar[Port]
+    SANDBOX: ClassVar[str]  # the PLUGIN_ID of its sandbox twin (itself for a sandbox)
+    SECRET_FIELDS: ClassVar[tuple[str, ...]]  # settings never shown back in full
+    SettingsForm: ClassVar[type]  # a plain wtforms.Form over the settings
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> Self:
+        """Build the adapter from its validated settings."""
+
+
+class PortError(Exception):
+    """A call to an adapter failed; `code` is stable, `message` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class PortUnavailable(PortError):
+    """The outside service cannot be reached now; retry later."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +76,8 @@ class PaymentSlip:
 
 @dataclass(frozen=True)
 class PaymentIntentView:
+    """The provider's payment as it stands, and what the shopper must do next."""
+
     reference: str
     status: str
     amount: Decimal
@@ -44,6 +91,8 @@ class PaymentIntentView:
 
 @dataclass(frozen=True)
 class PayerDetails:
+    """Who paid, as the provider reports it (customs compares payer and buyer)."""
+
     name: str | None = None
     account: str | None = None
     account_type: str | None = None
@@ -70,33 +119,33 @@ class PaymentEvent:
 
 @dataclass(frozen=True)
 class RefundView:
+    """A refund the provider accepted."""
+
     reference: str
     status: str
     amount: Decimal
 
 
-class PaymentError(Exception):
+class PaymentError(PortError):
     """A payment call failed; `code` is stable, `message` is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class PaymentDeclined(PaymentError):
-    pass
+    """The card or wallet refused the payment."""
 
 
 class InvalidSignature(PaymentError):
-    pass
+    """A callback's signature or body does not verify."""
 
 
-class ProviderUnavailable(PaymentError):
-    pass
+class ProviderUnavailable(PaymentError, PortUnavailable):
+    """The payment service cannot be reached now."""
 
 
 class PaymentProvider(Protocol):
+    PLUGIN_ID: ClassVar[str]
+    SIGNATURE_HEADER: ClassVar[str]  # the request header `parse_event` verifies
+
     def create_card_method(self, number: str, exp_month: int, exp_year: int, cvc: str) -> str:
         """Tokenise a card (test and local servers; production uses the provider's form)."""
 
@@ -114,3 +163,157 @@ class PaymentProvider(Protocol):
 
     def parse_event(self, raw_body: bytes, signature_header: str) -> PaymentEvent:
         """Verify a webhook's signature over the raw body and map it, or raise."""
+
+
+@dataclass(frozen=True)
+class CustomsMessage:
+    """A signed CEB message (e.g. CEB311 order, CEB411 payment) ready to send."""
+
+    message_id: str
+    message_type: str
+    xml: bytes
+
+
+@dataclass(frozen=True)
+class CustomsReceipt:
+    """Customs' answer to one message, collected after it was sent."""
+
+    message_id: str
+    status: str  # accepted | rejected
+    code: str
+    note: str
+    received_at: datetime
+
+
+class CustomsTransport(Protocol):
+    def send(self, message: CustomsMessage) -> str:
+        """Hand a signed message to the transport; return the transport's id for it."""
+
+    def collect_receipts(self) -> tuple[CustomsReceipt, ...]:
+        """Return the receipts that arrived since the last collection."""
+
+
+@dataclass(frozen=True)
+class SignedXml:
+    """An XML document with its enveloped signature and the signing certificate's id."""
+
+    xml: bytes
+    signature: str
+    certificate_id: str
+
+
+class CustomsSigner(Protocol):
+    def sign(self, xml: bytes) -> SignedXml:
+        """Sign a CEB message with the enterprise's key."""
+
+
+@dataclass(frozen=True)
+class TallyLine:
+    """One SKU and quantity on a tally sheet."""
+
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class TallySheet:
+    """What the bonded warehouse picks and packs for one order."""
+
+    order_number: str
+    lines: tuple[TallyLine, ...]
+    consignee_name: str
+    consignee_address: str
+
+
+@dataclass(frozen=True)
+class WaybillAnswer:
+    """The warehouse's answer to a tally sheet: pending, or a waybill number, or refused."""
+
+    request_id: str
+    status: str  # pending | assigned | refused
+    waybill_number: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReleaseAnswer:
+    """The warehouse's answer to an outbound release."""
+
+    waybill_number: str
+    status: str  # released | refused
+    note: str = ""
+
+
+class Warehouse(Protocol):
+    def submit_tally(self, sheet: TallySheet) -> str:
+        """Send a tally sheet; return the request id to ask for the waybill later."""
+
+    def waybill(self, request_id: str) -> WaybillAnswer:
+        """Return the waybill answer for a tally sheet so far."""
+
+    def release(self, waybill_number: str) -> ReleaseAnswer:
+        """Release a parcel out of the bonded area once customs cleared it."""
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One line of an e-invoice: amount includes tax, rate in percent."""
+
+    name: str
+    amount: Decimal
+    tax_rate: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceRequest:
+    """A blue invoice, or a red one cancelling `original_number`."""
+
+    kind: str  # blue | red
+    order_number: str
+    buyer_name: str
+    lines: tuple[InvoiceLine, ...]
+    buyer_tax_id: str = ""
+    original_number: str | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceFile:
+    """A file of an issued invoice (XML, PDF or OFD)."""
+
+    name: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class InvoiceResult:
+    """Where an invoice request stands; files come with `issued`."""
+
+    request_id: str
+    status: str  # pending | issued | failed
+    invoice_number: str | None = None
+    files: tuple[InvoiceFile, ...] = ()
+    note: str = ""
+
+
+class InvoiceProvider(Protocol):
+    def issue(self, request: InvoiceRequest) -> str:
+        """Ask for a blue or red invoice; return the request id to poll."""
+
+    def poll(self, request_id: str) -> InvoiceResult:
+        """Return the request's result so far."""
+
+
+@dataclass(frozen=True)
+class MailMessage:
+    """A plain-text e-mail, with an optional HTML part."""
+
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    html: str | None = None
+
+
+class Mailer(Protocol):
+    def send(self, message: MailMessage) -> str:
+        """Send a message; return the provider's message id."""

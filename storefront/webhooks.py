@@ -1,31 +1,57 @@
-"""Inbound provider callbacks: verify the signature over the raw body, record, enqueue."""
+"""Inbound provider callbacks: verify the signature over the raw body, record, enqueue.
+
+`/webhooks/<plugin_id>` receives the platform account's callbacks (`/webhooks/stripe` for
+Stripe); `/webhooks/<plugin_id>/<store_slug>` those of a tenant's own account, verified
+with that tenant's settings.
+"""
 
 from flask import Blueprint, jsonify, request
+from sqlalchemy import select
 
 from storefront.errors import json_error
-from storefront.extensions import csrf
-from storefront.integrations import payment_provider
+from storefront.extensions import csrf, db
+from storefront.integrations import UnknownPlugin, registry
 from storefront.jobs import enqueue
 from storefront.jobs.payments import apply_payment_event
-from storefront.ports import InvalidSignature
-from storefront.services.payments import record_event
+from storefront.models import Tenant
+from storefront.ports import InvalidSignature, Port
+from storefront.services.callbacks import CallbackRefused, accept_payment_event
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
-@bp.route("/stripe", methods=["POST"])
+@bp.route("/<plugin_id>", methods=["POST"])
+@bp.route("/<plugin_id>/<store_slug>", methods=["POST"])
 @csrf.exempt
-def stripe_webhook():
+def payment_callback(plugin_id: str, store_slug: str | None = None):
+    account = _account(plugin_id, store_slug)
+    if account is None:
+        return json_error(404, "unknown_plugin", f"no callbacks for {plugin_id!r} here")
+    tenant_id, adapter = account
+    header = request.headers.get(adapter.SIGNATURE_HEADER, "")
     try:
-        event = payment_provider().parse_event(
-            request.get_data(cache=False), request.headers.get("Stripe-Signature", "")
-        )
-    except InvalidSignature as refused:
+        event = adapter.parse_event(request.get_data(cache=False), header)
+        recorded = accept_payment_event(event, plugin_id, tenant_id)
+    except (InvalidSignature, CallbackRefused) as refused:
         return json_error(400, refused.code, refused.message)
-    recorded = record_event(event)
     if recorded is None:
         return jsonify({"received": True, "duplicate": True})
-    row, tenant_id = recorded
-    if tenant_id is not None:
-        enqueue(apply_payment_event, tenant_id, row.id, queue="payments")
+    row, payment_tenant_id = recorded
+    if payment_tenant_id is not None:
+        enqueue(apply_payment_event, payment_tenant_id, row.id, queue="payments")
     return jsonify({"received": True})
+
+
+def _account(plugin_id: str, store_slug: str | None) -> tuple[int | None, object] | None:
+    """Return (tenant id or None for the platform, adapter) receiving these callbacks."""
+    tenant_id = None
+    if store_slug is not None:
+        tenant_id = db.session.scalar(
+            select(Tenant.id).where(Tenant.slug == store_slug, Tenant.active)
+        )
+        if tenant_id is None:
+            return None
+    try:
+        return tenant_id, registry.for_callback(Port.PAYMENT, plugin_id, tenant_id)
+    except UnknownPlugin:
+        return None

@@ -72,8 +72,11 @@ class ClosingClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url, stripe_server):
-    app = create_app(app_config(database_url, STRIPE_API_BASE=stripe_server))
+def app(database_url, stripe_server, tmp_path_factory):
+    sandbox_dir = str(tmp_path_factory.mktemp("sandbox"))
+    app = create_app(
+        app_config(database_url, STRIPE_API_BASE=stripe_server, SANDBOX_DIR=sandbox_dir)
+    )
     app.test_client_class = ClosingClient
     with app.app_context():
         upgrade()

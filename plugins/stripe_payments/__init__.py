@@ -1,5 +1,5 @@
 """Stripe payments (PaymentIntents: card, WeChat Pay, Alipay) through the official library."""
 
-from plugins.stripe_payments.provider import StripePayments
+from plugins.stripe_payments.provider import LocalStripePayments, StripePayments
 
-__all__ = ["StripePayments"]
+__all__ = ["LocalStripePayments", "StripePayments"]

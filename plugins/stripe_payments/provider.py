@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import stripe
 
+from plugins.stripe_payments.settings import LocalStripeSettingsForm, StripeSettingsForm
 from storefront.ports import (
     InvalidSignature,
     PayerDetails,
@@ -16,12 +17,14 @@ from storefront.ports import (
     PaymentEvent,
     PaymentIntentView,
     PaymentSlip,
+    Port,
     ProviderUnavailable,
     RefundView,
 )
 
 FEN = Decimal(100)
-SETTINGS_FIELDS = ("secret_key", "webhook_secret", "api_base")
+# The local server accepts any key that starts with sk_: this one is no secret.
+LOCAL_SECRET_KEY = "sk_test_local"  # noqa: S105
 
 
 def to_fen(amount: Decimal) -> int:
@@ -37,7 +40,11 @@ def from_fen(fen: int | None) -> Decimal | None:
 
 class StripePayments:
     PLUGIN_ID = "stripe"
-    KIND = "payment"
+    KIND = Port.PAYMENT
+    SANDBOX = "stripe_local"
+    SECRET_FIELDS = ("secret_key", "webhook_secret")
+    SettingsForm = StripeSettingsForm
+    SIGNATURE_HEADER = "Stripe-Signature"
 
     def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None):
         options = {"base_addresses": {"api": api_base}} if api_base else {}
@@ -47,6 +54,10 @@ class StripePayments:
         self.client = self.stripe.v1
         self.webhook_secret = webhook_secret
         self.local = api_base is not None
+
+    @classmethod
+    def from_settings(cls, settings) -> "StripePayments":
+        return cls(settings["secret_key"], settings["webhook_secret"], settings.get("api_base"))
 
     def create_card_method(self, number: str, exp_month: int, exp_year: int, cvc: str) -> str:
         """Tokenise a test card on the local server (real Stripe takes cards in its own form)."""
@@ -114,6 +125,20 @@ class StripePayments:
             ) from error
         except stripe.StripeError as error:
             raise PaymentError("provider_error", error.user_message or str(error)) from error
+
+
+class LocalStripePayments(StripePayments):
+    """The sandbox twin: the same adapter against the local Stripe-compatible server."""
+
+    PLUGIN_ID = "stripe_local"
+    SANDBOX = PLUGIN_ID
+    LOCAL_ONLY = True  # it calls a server on this machine: never offered in production
+    SECRET_FIELDS = ("webhook_secret",)
+    SettingsForm = LocalStripeSettingsForm
+
+    @classmethod
+    def from_settings(cls, settings) -> "LocalStripePayments":
+        return cls(LOCAL_SECRET_KEY, settings["webhook_secret"], settings["api_base"])
 
 
 def _slip_metadata(slip: PaymentSlip) -> dict:

@@ -4,6 +4,7 @@ from storefront.models.accounts import LoginAttempt, PlatformOperator, StaffUser
 from storefront.models.catalog import Product, Supplier
 from storefront.models.commission import CommissionRecord, Promoter
 from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
+from storefront.models.integrations import PluginSetting, PluginSettingChange
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
@@ -28,6 +29,8 @@ __all__ = [
     "OutboxEvent",
     "Payment",
     "PlatformOperator",
+    "PluginSetting",
+    "PluginSettingChange",
     "Product",
     "Promoter",
     "ProviderEvent",

@@ -16,6 +16,7 @@ from storefront.models import (
     TaxTemplate,
     Tenant,
 )
+from storefront.services.integrations import use_sandboxes
 from storefront.tenancy import system_context, tenant_context
 
 DEMO_SLUG = "demo"
@@ -61,6 +62,7 @@ def load_demo(passwords: dict[str, str]) -> bool:
     with tenant_context(demo.id):
         _fill_store(demo, passwords["owner"], EMAILS["owner"])
         _add_shopper(passwords["shopper"])
+        use_sandboxes(who="demo")  # payments stay on the platform's (local) Stripe account
         db.session.flush()
     with tenant_context(second.id):
         _fill_store(second, passwords["second_owner"], EMAILS["second_owner"])

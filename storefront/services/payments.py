@@ -53,9 +53,10 @@ def start_payment(
         raise PaymentRefused("unknown_method")
     if not orders or any(o.status != OrderStatus.PENDING_PAYMENT for o in orders):
         raise PaymentRefused("not_payable")
+    provider, buyer = payment_provider(), orders[0]
     payment = Payment(
         checkout_id=checkout.id,
-        provider="stripe",
+        provider=provider.PLUGIN_ID,
         method=method,
         amount=checkout.amount,
         goods_total=sum((o.goods_total for o in orders), ZERO),
@@ -64,7 +65,6 @@ def start_payment(
     )
     db.session.add(payment)
     db.session.commit()
-    provider, buyer = payment_provider(), orders[0]
     try:
         card_method = None
         if method == "card":
@@ -105,10 +105,10 @@ def finish_authentication(payment: Payment, client_secret: str, success: bool) -
     payment_provider().complete_authentication(payment.reference, client_secret, success)
 
 
-def record_event(event: PaymentEvent) -> tuple[ProviderEvent, int | None] | None:
+def record_event(event: PaymentEvent, plugin_id: str) -> tuple[ProviderEvent, int | None] | None:
     """Store a verified event once; return it with its tenant, or None for a replay."""
     row = ProviderEvent(
-        provider="stripe",
+        provider=plugin_id,
         event_id=event.event_id,
         type=event.type,
         reference=event.reference,

@@ -20,8 +20,8 @@ B_IDS = {
     "checkout_id": lambda b: b.order.checkout_id,
     "payment_id": lambda b: b.payment.id,
 }
-# Route arguments that name no object (a file format ...) and the value to use.
-PLAIN_ARGUMENTS = {"store_slug": None, "fmt": "csv"}
+# Route arguments that name no object (a file format, a plugin port ...) and the value to use.
+PLAIN_ARGUMENTS = {"store_slug": None, "fmt": "csv", "port": "payment"}
 
 
 def _rules(app, prefix: str) -> list[Rule]:

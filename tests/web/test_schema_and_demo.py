@@ -5,7 +5,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from storefront.extensions import db
+from storefront.integrations import registry
 from storefront.models import LimitPolicyRow, Product, StaffUser, Tenant
+from storefront.ports import Port
 from storefront.services import demo
 from storefront.tenancy import system_context
 
@@ -38,4 +40,6 @@ def test_demo_loads_every_tag_and_two_stores_once(session):
         "direct_mail",
     }
     assert owner.check_password("pw-owner")
+    assert registry.get(Port.MAIL, owner.tenant_id).PLUGIN_ID == "sandbox_mail"
+    assert registry.get(Port.PAYMENT, owner.tenant_id).PLUGIN_ID == "stripe"
     assert any("owner@demo.example" in line for line in demo.describe_logins(passwords))

@@ -1,0 +1,1 @@
+"""Sandbox twins of the outside services: asynchronous answers and failures on demand."""
