@@ -7,7 +7,7 @@ from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
-from storefront.models.payments import Payment, ProviderEvent
+from storefront.models.payments import Payment, ProviderEvent, Refund
 from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
@@ -31,6 +31,7 @@ __all__ = [
     "ProviderEvent",
     "QuotaMovement",
     "QuotaPerson",
+    "Refund",
     "Review",
     "Shopper",
     "StaffUser",
