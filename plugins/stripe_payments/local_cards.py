@@ -15,6 +15,7 @@ from plugins.stripe_payments import local_state
 
 CONFIRM_JS = Path(__file__).with_name("static") / "local-confirm.js"
 CARD_FIELDS = ("number", "exp_month", "exp_year", "cvc")
+LOCAL_CONFIRM = ["_local", "payment_intents", "confirm_card"]
 
 
 @web.middleware
@@ -22,10 +23,10 @@ async def cards(request: web.Request, handler):
     """Serve the extended Stripe.js and the client-side card confirmation."""
     if request.method == "GET" and request.path == "/js.stripe.com/v3/":
         return _stripe_js()
-    parts = request.path.split("/")
-    if request.method == "POST" and request.path.startswith("/_local/payment_intents/"):
-        if len(parts) == 5 and parts[4] == "confirm_card":
-            return await _confirm_card(request, parts[3])
+    parts = request.path.split("/")  # /_local/payment_intents/<id>/confirm_card
+    route = [*parts[1:3], *parts[4:]]
+    if request.method == "POST" and len(parts) == 5 and route == LOCAL_CONFIRM:
+        return await _confirm_card(request, parts[3])
     return await handler(request)
 
 

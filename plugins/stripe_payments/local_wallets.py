@@ -148,7 +148,8 @@ def _html(body: str) -> web.Response:
 
 
 def _wallet_name(intent: dict) -> str:
-    return "微信支付 WeChat Pay" if intent["payment_method_types"] == ["wechat_pay"] else "支付宝 Alipay"
+    wechat = intent["payment_method_types"] == ["wechat_pay"]
+    return "微信支付 WeChat Pay" if wechat else "支付宝 Alipay"
 
 
 def _back_link(intent: dict) -> str:

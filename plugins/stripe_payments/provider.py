@@ -186,11 +186,16 @@ def event_from_dict(event: dict) -> PaymentEvent:
 def _event(event: dict) -> PaymentEvent:
     obj = event["data"]["object"]
     created = datetime.fromtimestamp(int(event["created"]), UTC)
-    is_charge = obj.get("object") == "charge"
-    charge = obj if is_charge else obj.get("latest_charge")
+    kind = obj.get("object")
+    if kind == "payment_intent":
+        reference, charge = obj["id"], obj.get("latest_charge")
+    else:  # a charge, or what hangs off one (dispute, refund)
+        reference, charge = (
+            obj.get("payment_intent"),
+            obj if kind == "charge" else obj.get("charge"),
+        )
     charge = charge if isinstance(charge, dict) else {"id": charge}
-    reference = obj.get("payment_intent") if is_charge else obj["id"]
-    refunded = obj.get("amount_refunded") if is_charge else charge.get("amount_refunded")
+    refunded = charge.get("amount_refunded")
     mapped = PaymentEvent(
         event_id=str(event["id"]),
         type=str(event["type"]),
