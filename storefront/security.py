@@ -21,9 +21,10 @@ def payment_page_policy(stripe_js_url: str) -> str:
     origin = f"{parts.scheme}://{parts.netloc}"
     # Stripe.js talks to its API origin; the local stand-in serves both from one origin.
     api = " https://api.stripe.com" if origin == "https://js.stripe.com" else ""
-    return CONTENT_SECURITY_POLICY.replace(
-        "script-src 'self'", f"script-src 'self' {origin}"
-    ) + f"; frame-src {origin}; connect-src 'self' {origin}{api}"
+    return (
+        CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {origin}")
+        + f"; frame-src {origin}; connect-src 'self' {origin}{api}"
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -185,6 +185,26 @@ def apply_event(event_row_id: int) -> str:
     return outcome
 
 
+def refresh_payment(order) -> None:
+    """Ask the provider about the order's live payment (the shopper is back from paying)."""
+    live = db.session.scalar(
+        select(Payment).where(
+            Payment.checkout_id == order.checkout_id,
+            Payment.status.in_(LIVE),
+            Payment.reference.is_not(None),
+        )
+    )
+    if live is None:
+        return
+    try:
+        reconcile(live)
+    except PaymentError:  # the provider is unreachable: its event will come
+        db.session.rollback()
+        return
+    db.session.commit()
+    dispatch(order.tenant_id)
+
+
 def reconcile(payment: Payment, event: PaymentEvent | None = None) -> str:
     """Bring our payment and orders to the provider's state, once per state change."""
     locked(Checkout, payment.checkout_id)  # one payment of a checkout at a time

@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+import urllib.request
 from decimal import Decimal as D
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
@@ -12,11 +13,12 @@ import stripe
 
 from plugins.stripe_payments.localserver import register_webhook
 from plugins.stripe_payments.provider import event_from_dict, intent_view
-from storefront.ports import InvalidSignature, PaymentDeclined, PaymentSlip
+from storefront.ports import InvalidSignature, PaymentSlip
 from tests.conftest import WEBHOOK_SECRET
+from tests.support.localstripe import authenticate, confirm_card
 
 
-def slip(method="card", card=None, amount="1234.56", key="k1") -> PaymentSlip:
+def slip(method="card", amount="1234.56", key="k1") -> PaymentSlip:
     return PaymentSlip(
         order_numbers=("KJ202611220000000001", "KJ202611220000000002"),
         currency="CNY",
@@ -30,14 +32,26 @@ def slip(method="card", card=None, amount="1234.56", key="k1") -> PaymentSlip:
         method=method,
         return_url="http://127.0.0.1/return",
         idempotency_key=key,
-        card_payment_method=card,
     )
 
 
-def test_a_card_payment_succeeds_with_the_slip_in_its_metadata(stripe_provider):
-    card = stripe_provider.create_card_method("4242424242424242", 12, 2030, "123")
-    view = stripe_provider.create_payment(slip(card=card, key="ok-1"))
-    assert (view.status, view.amount, view.currency) == ("succeeded", D("1234.56"), "CNY")
+def paid_by_card(provider, server, number="4242424242424242", **slip_args):
+    """Create the intent as the shop does, then confirm it as Stripe.js does in the page."""
+    view = provider.create_payment(slip(**slip_args))
+    status, body = confirm_card(server, view.client_secret, number)
+    return view, status, body
+
+
+def test_a_card_intent_waits_for_the_page_then_succeeds_with_the_slip(
+    stripe_provider, stripe_server
+):
+    view = stripe_provider.create_payment(slip(key="ok-1"))
+    assert (view.status, view.next_action) == ("requires_payment_method", "confirm_card")
+    assert view.client_secret.startswith(view.reference)
+    assert confirm_card(stripe_server, view.client_secret, "4242424242424242")[0] == 200
+    paid = stripe_provider.retrieve(view.reference)
+    assert (paid.status, paid.amount, paid.currency) == ("succeeded", D("1234.56"), "CNY")
+    assert paid.serial_number.startswith("ch_")
     intent = stripe_provider.client.payment_intents.retrieve(view.reference).to_dict()
     assert intent["amount"] == 123456
     assert intent["metadata"]["order_numbers"] == "KJ202611220000000001,KJ202611220000000002"
@@ -45,28 +59,59 @@ def test_a_card_payment_succeeds_with_the_slip_in_its_metadata(stripe_provider):
     assert intent["metadata"]["payer_id"] == "110***002X"
 
 
-def test_a_declined_card_raises_a_clear_error(stripe_provider):
-    card = stripe_provider.create_card_method("4000000000000341", 12, 2030, "123")
-    with pytest.raises(PaymentDeclined) as declined:
-        stripe_provider.create_payment(slip(card=card, key="declined-1"))
-    assert declined.value.code == "card_declined"
+def test_the_port_has_no_test_only_card_operations(stripe_provider):
+    assert not hasattr(stripe_provider, "create_card_method")
+    assert not hasattr(stripe_provider, "complete_authentication")
 
 
-def test_three_d_secure_requires_action_then_completes(stripe_provider):
-    card = stripe_provider.create_card_method("4000002760003184", 12, 2030, "123")
-    view = stripe_provider.create_payment(slip(card=card, key="3ds-1"))
-    assert (view.status, view.next_action) == ("requires_action", "three_d_secure")
-    stripe_provider.complete_authentication(view.reference, view.client_secret, success=True)
+def test_a_retry_with_the_same_key_gets_the_same_intent(stripe_provider):
+    first = stripe_provider.create_payment(slip(key="retry-1"))
+    again = stripe_provider.create_payment(slip(key="retry-1"))
+    assert first.reference == again.reference
+
+
+def test_a_declined_card_is_a_card_error_in_the_page(stripe_provider, stripe_server):
+    view, status, body = paid_by_card(
+        stripe_provider, stripe_server, "4000000000000341", key="declined-1"
+    )
+    assert (status, body["error"]["code"]) == (402, "card_declined")
+    assert stripe_provider.retrieve(view.reference).status == "requires_payment_method"
+    assert confirm_card(stripe_server, view.client_secret, "4242424242424242")[0] == 200
+
+
+def test_an_empty_card_is_refused_by_the_payment_server(stripe_provider, stripe_server):
+    view = stripe_provider.create_payment(slip(key="empty-1"))
+    status, body = confirm_card(stripe_server, view.client_secret, "")
+    assert (status, body["error"]["code"]) == (402, "incomplete_number")
+
+
+def test_three_d_secure_requires_action_then_completes(stripe_provider, stripe_server):
+    view, status, body = paid_by_card(
+        stripe_provider, stripe_server, "4000002760003184", key="3ds-1"
+    )
+    assert (status, body["status"]) == (200, "requires_action")
+    assert authenticate(stripe_server, view.client_secret, success=True)[0] == 200
     assert stripe_provider.retrieve(view.reference).status == "succeeded"
 
 
-def test_full_and_partial_refunds(stripe_provider):
-    card = stripe_provider.create_card_method("4242424242424242", 12, 2030, "123")
-    view = stripe_provider.create_payment(slip(card=card, key="refund-1"))
+def test_full_and_partial_refunds(stripe_provider, stripe_server):
+    view, _, _ = paid_by_card(stripe_provider, stripe_server, key="refund-1")
     partial = stripe_provider.refund(view.reference, D("234.56"), "refund-1-a")
     assert partial.amount == D("234.56")
     rest = stripe_provider.refund(view.reference, D("1000.00"), "refund-1-b")
     assert rest.amount == D("1000.00")
+    assert stripe_provider.retrieve(view.reference).refunded_amount == D("1234.56")
+
+
+def test_a_live_intent_can_be_cancelled(stripe_provider):
+    view = stripe_provider.create_payment(slip(key="cancel-1"))
+    assert stripe_provider.cancel(view.reference).status == "canceled"
+
+
+def test_stripe_js_is_served_with_the_card_confirmation(stripe_server):
+    with urllib.request.urlopen(f"{stripe_server}/js.stripe.com/v3/") as response:  # noqa: S310
+        script = response.read().decode()
+    assert "confirmCardPayment" in script and "confirm_card" in script
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -88,8 +133,7 @@ def test_the_server_sends_signed_webhooks_that_parse_and_verify(stripe_provider,
     register_webhook(
         stripe_server, "test", f"http://127.0.0.1:{receiver.server_port}/", WEBHOOK_SECRET
     )
-    card = stripe_provider.create_card_method("4242424242424242", 12, 2030, "123")
-    view = stripe_provider.create_payment(slip(card=card, key="hook-1", amount="88.00"))
+    view, _, _ = paid_by_card(stripe_provider, stripe_server, key="hook-1", amount="88.00")
 
     def ours(body: bytes) -> bool:
         event = json.loads(body)
