@@ -226,7 +226,7 @@ def reconcile(payment: Payment, event: PaymentEvent | None = None) -> str:
         if event is not None and _lost_dispute(event):
             disputed = payment.refunded + (event.amount or ZERO)
             outcomes.append(book_provider_refunds(payment, disputed, "dispute"))
-    return "; ".join(outcomes) or "no change"
+    return "; ".join(filter(None, outcomes)) or "no change"
 
 
 def _failed(event: PaymentEvent | None) -> bool:

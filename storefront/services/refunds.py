@@ -128,7 +128,7 @@ def book_provider_refunds(payment: Payment, provider_total: Decimal, source: str
     """Book what the provider refunded beyond what we recorded, spread over the orders."""
     extra = min(provider_total, payment.amount) - payment.refunded
     if extra <= 0:
-        return "refunds already booked"
+        return ""  # nothing new: the refunds we made ourselves are booked already
     booked = extra
     for order_id in sorted(o.id for o in payment.checkout.orders):
         order = locked(Order, order_id)

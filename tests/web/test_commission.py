@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
+from flask import current_app
 from sqlalchemy import select
 
 from storefront.extensions import db
@@ -13,12 +14,12 @@ from storefront.services import commission, fulfilment
 from storefront.services.checkout import PlacementRequest, place_order
 from storefront.tenancy import tenant_context
 from tests.support import factories
+from tests.support.localstripe import confirm_card
 from tests.web.helpers import login_shopper, login_staff
 
 
 def paid_reference(provider, amount: D) -> str:
     """A real payment on the local Stripe server, so the refund goes through the provider."""
-    card = provider.create_card_method("4242424242424242", 12, 2030, "123")
     slip = PaymentSlip(
         order_numbers=("KJ1",),
         currency="CNY",
@@ -32,9 +33,10 @@ def paid_reference(provider, amount: D) -> str:
         method="card",
         return_url="http://127.0.0.1/",
         idempotency_key=uuid.uuid4().hex,
-        card_payment_method=card,
     )
-    return provider.create_payment(slip).reference
+    view = provider.create_payment(slip)
+    confirm_card(current_app.config["STRIPE_API_BASE"], view.client_secret, "4242424242424242")
+    return view.reference
 
 
 def test_a_referred_order_earns_on_completion_and_a_refund_reverses(
