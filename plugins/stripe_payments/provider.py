@@ -197,8 +197,8 @@ def _event(event: dict) -> PaymentEvent:
     charge = charge if isinstance(charge, dict) else {"id": charge}
     refunded = charge.get("amount_refunded")
     mapped = PaymentEvent(
-        event_id=str(event["id"]),
-        type=str(event["type"]),
+        event_id=_required(event["id"]),
+        type=_required(event["type"]),
         created=created,
         reference=_text(reference),
         status=_text(obj.get("status")),
@@ -214,6 +214,12 @@ def _event(event: dict) -> PaymentEvent:
     if created.timestamp() > time.time() + FUTURE_TOLERANCE_SECONDS:
         raise InvalidSignature("invalid_payload", "the event is dated in the future")
     return mapped
+
+
+def _required(value) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError("expected a non-empty text")
+    return value
 
 
 def _text(value) -> str | None:

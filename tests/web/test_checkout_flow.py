@@ -1,6 +1,7 @@
 """Checkout to completion through the pages, with the local Stripe server and signed events."""
 
 import json
+import re
 import time
 import uuid
 from decimal import Decimal as D
@@ -250,7 +251,7 @@ def test_partial_then_full_refund_through_the_provider_releases_quota(client, a)
     client.post(f"/s/{a.tenant.slug}/logout")
     login_staff(client, a.owner)
     detail = client.get(f"/admin/orders/{order.id}").get_data(as_text=True)
-    assert 'name="amount" type="text" value=""' in detail  # not pre-filled with the total
+    assert re.search(r'<input[^>]*name="amount"[^>]*value=""', detail)  # no pre-filled total
     asked = client.post(
         f"/admin/orders/{order.id}/refund", data={"amount": "100.00", "request_key": "k" * 32}
     )
