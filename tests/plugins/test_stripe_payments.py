@@ -11,11 +11,13 @@ from typing import ClassVar
 import pytest
 import stripe
 
+from plugins.stripe_payments import StripePayments
 from plugins.stripe_payments.localserver import register_webhook
 from plugins.stripe_payments.provider import event_from_dict, intent_view
-from storefront.ports import InvalidSignature, PaymentSlip
+from storefront.ports import InvalidSignature, PaymentError, PaymentSlip
 from tests.conftest import WEBHOOK_SECRET
-from tests.support.localstripe import authenticate, confirm_card
+from tests.support.localstripe import approve_wallet, authenticate, confirm_card, local_stripe
+from tests.support.servers import free_port
 
 
 def slip(method="card", amount="1234.56", key="k1") -> PaymentSlip:
@@ -289,3 +291,52 @@ def test_refund_events_carry_the_refunded_amount():
         }
     )
     assert (event.reference, event.refunded_amount) == ("pi_1", D("25.00"))
+
+
+def test_wallet_refunds_are_pending_then_a_signed_charge_refunded_follows(
+    stripe_provider, stripe_server
+):
+    receiver = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    register_webhook(
+        stripe_server, "test", f"http://127.0.0.1:{receiver.server_port}/", WEBHOOK_SECRET
+    )
+    view = stripe_provider.create_payment(slip("wechat_pay", key="wx-refund", amount="100.00"))
+    approve_wallet(stripe_server, view.reference)
+    refund = stripe_provider.refund(view.reference, D("40.00"), "wx-refund-1")
+    assert (refund.status, refund.amount) == ("pending", D("40.00"))
+    with pytest.raises(PaymentError):  # more than is left
+        stripe_provider.refund(view.reference, D("60.01"), "wx-refund-2")
+
+    def ours(body: bytes) -> bool:
+        event = json.loads(body)
+        return (
+            event["type"] == "charge.refunded"
+            and event["data"]["object"].get("payment_intent") == view.reference
+        )
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(ours(b) for b, _ in _Receiver.received):
+        time.sleep(0.1)
+    receiver.shutdown()
+    receiver.server_close()
+    body, signature = next((b, s) for b, s in _Receiver.received if ours(b))
+    event = stripe_provider.parse_event(body, signature)
+    assert (event.reference, event.refunded_amount) == (view.reference, D("40.00"))
+    assert stripe_provider.retrieve(view.reference).refunded_amount == D("40.00")
+
+
+def test_the_local_server_keeps_its_payments_across_a_restart(tmp_path):
+    state, port = str(tmp_path / "localstripe.pickle"), free_port()
+    with local_stripe(state, port) as server:
+        provider = StripePayments("sk_test_local", WEBHOOK_SECRET, api_base=server)
+        card, _, _ = paid_by_card(provider, server, key="before-restart")
+        wallet = provider.create_payment(slip("alipay", key="wallet-before-restart"))
+        approve_wallet(server, wallet.reference)
+    with local_stripe(state, port) as server:
+        provider = StripePayments("sk_test_local", WEBHOOK_SECRET, api_base=server)
+        assert provider.retrieve(card.reference).status == "succeeded"
+        assert provider.refund(card.reference, D("1.00"), "after-restart-1").amount == D("1.00")
+        assert provider.refund(wallet.reference, D("1.00"), "after-restart-2").amount == D("1.00")
+        again = provider.create_payment(slip(key="before-restart"))  # idempotency kept too
+        assert again.reference == card.reference
