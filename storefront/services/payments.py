@@ -17,7 +17,7 @@ from storefront.domain.orders import Actor, OrderStatus
 from storefront.extensions import db
 from storefront.integrations import payment_provider
 from storefront.jobs.hooks import dispatch
-from storefront.models import Checkout, Payment, ProviderEvent
+from storefront.models import Checkout, Payment, ProviderEvent, Refund
 from storefront.models.types import utcnow
 from storefront.ports import (
     PayerDetails,
@@ -91,8 +91,10 @@ def _resume(live: Payment, method: str, return_url: str) -> PaymentIntentView | 
     if view.status != "canceled":
         try:
             payment_provider().cancel(live.reference)
-        except PaymentError as error:  # paid in the meantime: never charge twice
-            raise PaymentRefused("already_paid", error.message) from error
+        except PaymentError as error:
+            paid = payment_provider().retrieve(live.reference).status == "succeeded"
+            code = "already_paid" if paid else error.code  # paid meanwhile: never charge twice
+            raise PaymentRefused(code, error.message) from error
     live.status = "canceled"
     db.session.commit()
     return None
@@ -223,7 +225,7 @@ def reconcile(payment: Payment, event: PaymentEvent | None = None) -> str:
         outcomes.append("payment failed")
     if payment.status == "succeeded":
         outcomes.append(book_provider_refunds(payment, state.refunded_amount, "provider"))
-        if event is not None and _lost_dispute(event):
+        if _lost_dispute(event) and not _disputed(payment):
             disputed = payment.refunded + (event.amount or ZERO)
             outcomes.append(book_provider_refunds(payment, disputed, "dispute"))
     return "; ".join(filter(None, outcomes)) or "no change"
@@ -233,8 +235,18 @@ def _failed(event: PaymentEvent | None) -> bool:
     return event is not None and event.type == "payment_intent.payment_failed"
 
 
-def _lost_dispute(event: PaymentEvent) -> bool:
-    return event.type.startswith("charge.dispute.") and event.status == "lost"
+def _lost_dispute(event: PaymentEvent | None) -> bool:
+    return event is not None and event.type.startswith("charge.dispute.") and event.status == "lost"
+
+
+def _disputed(payment: Payment) -> bool:
+    """A charge is disputed once (Stripe): a second notice of the loss books nothing."""
+    return (
+        db.session.scalar(
+            select(Refund.id).where(Refund.payment_id == payment.id, Refund.source == "dispute")
+        )
+        is not None
+    )
 
 
 def settle(payment: Payment, state: PaymentIntentView) -> str:

@@ -2,6 +2,7 @@
 reviews. Screenshots of each step are kept in test-artifacts/."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from plugins.stripe_payments.localserver import register_webhook
@@ -158,14 +159,15 @@ def test_three_d_secure_and_a_declined_card_in_the_element(
     shop = place_order(phone, live_server, stores.a)
     phone.click("#pay-form button[type=submit]")
     phone.click("#card-pay")  # nothing typed: a field error in Chinese, no request to us
-    assert "请填写卡号" in phone.locator("#card-errors").inner_text()
+    errors = phone.locator("#card-errors")
+    expect(errors).to_contain_text("请填写卡号")
     type_card(phone, "4000000000000341")
     phone.click("#card-pay")
-    assert "银行卡被拒" in phone.locator("#card-errors").inner_text()
+    expect(errors).to_contain_text("银行卡被拒")
     phone.locator("#card-element input[placeholder=number]").fill("4000002760003184")
     phone.click("#card-pay")
     phone.click("text=Fail authentication")  # the shopper cancels 3-D Secure
-    assert "未扣款" in phone.locator("#card-errors").inner_text()
+    expect(errors).to_contain_text("未扣款")
     save_step(phone, "card-3ds-cancelled")
     phone.click("#card-pay")
     phone.click("text=Complete authentication")

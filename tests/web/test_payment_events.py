@@ -91,12 +91,13 @@ def test_a_lost_dispute_refunds_the_order(client, a):
         "payment_intent": payment.reference,
         "status": "lost",
     }
-    event = {"id": "evt_dp", "object": "event", "type": "charge.dispute.closed"}
-    assert deliver(client, dict(event, created=int(time.time()), data={"object": dispute})) == 200
+    event = {"type": "charge.dispute.closed", "created": int(time.time())}
+    for event_id in ("evt_dp", "evt_dp_again"):  # a second notice of the same loss
+        assert deliver(client, dict(event, id=event_id, data={"object": dispute})) == 200
     with tenant_context(a.tenant.id):
         db.session.refresh(order)
         assert (order.status, order.refunded) == ("refunded", D("877.45"))
-        assert db.session.scalar(select(Refund.source)) == "dispute"
+        assert db.session.scalars(select(Refund.source)).all() == ["dispute"]
 
 
 def test_a_refund_event_before_the_success_event_leaves_the_order_refunded(client, a):
@@ -138,6 +139,17 @@ def test_a_payment_whose_reference_was_never_saved_is_found_by_its_metadata(clie
         db.session.refresh(order)
         db.session.refresh(payment)
         assert (order.status, payment.reference) == ("paid", reference)
+
+
+def test_a_retry_after_a_lost_reference_gets_the_same_intent_back(client, a):
+    with tenant_context(a.tenant.id):
+        order, _ = place_and_pay(client, a, card=None)
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_id == order.checkout_id))
+        reference = payment.reference
+        payment.reference, payment.status = None, "created"  # crashed before saving it
+        db.session.commit()
+        again, view = start_payment(order.checkout, "card", "http://127.0.0.1/back")
+        assert (again.id, view.reference, again.reference) == (payment.id, reference, reference)
 
 
 def test_one_checkout_has_one_live_payment(client, a):
