@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DecimalField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -136,6 +137,9 @@ class RefundForm(FlaskForm):
     amount = DecimalField(
         _l("Amount (¥)"), places=2, validators=[InputRequired(), NumberRange(min=Decimal("0.01"))]
     )
+    # one key per refund request: a double submit or a retry refunds once
+    request_key = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
+    confirmed = BooleanField()
 
 
 class WebhookEndpointForm(FlaskForm):

@@ -52,6 +52,10 @@ class Defaults:
     # Where sandbox plugins keep their records, one folder per tenant and plugin (shared by
     # web and job processes). Unset: `sandbox/` in the instance folder.
     SANDBOX_DIR: str | None = None
+    # The publishable key and Stripe.js, which take the card in the shopper's browser (card
+    # data never reaches us). Unset with STRIPE_API_BASE: the local server's own stand-in.
+    STRIPE_PUBLISHABLE_KEY: str | None = None
+    STRIPE_JS_URL: str | None = None
     # Minutes before an unpaid order expires and releases its quota.
     UNPAID_ORDER_TTL_MINUTES = 30
     # Days after shipment before receipt is confirmed automatically.
@@ -69,6 +73,8 @@ _ENV_KEYS = {
     "STRIPE_WEBHOOK_SECRET": str,
     "STRIPE_API_BASE": str,
     "SANDBOX_DIR": str,
+    "STRIPE_PUBLISHABLE_KEY": str,
+    "STRIPE_JS_URL": str,
 }
 
 
@@ -110,3 +116,15 @@ def _apply_environment(app) -> None:
     config.setdefault("IDENTITY_HASH_KEY", None)
     if not config.get("IDENTITY_HASH_KEY"):
         config["IDENTITY_HASH_KEY"] = config["SECRET_KEY"]
+    _apply_stripe_js(config)
+
+
+def _apply_stripe_js(config) -> None:
+    """Load Stripe.js from Stripe, or from the local server when payments go there."""
+    base = config.get("STRIPE_API_BASE")
+    if not config.get("STRIPE_JS_URL"):
+        config["STRIPE_JS_URL"] = (
+            f"{base.rstrip('/')}/js.stripe.com/v3/" if base else "https://js.stripe.com/v3/"
+        )
+    if not config.get("STRIPE_PUBLISHABLE_KEY") and base:
+        config["STRIPE_PUBLISHABLE_KEY"] = "pk_test_local"  # the local server wants pk_

@@ -70,23 +70,7 @@ class PaymentSlip:
     method: str  # card | wechat_pay | alipay
     return_url: str
     idempotency_key: str
-    card_payment_method: str | None = None  # a PaymentMethod id for card payments
     metadata: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PaymentIntentView:
-    """The provider's payment as it stands, and what the shopper must do next."""
-
-    reference: str
-    status: str
-    amount: Decimal
-    currency: str
-    client_secret: str | None = None
-    next_action: str | None = None  # redirect | wechat_qr | three_d_secure
-    redirect_url: str | None = None
-    qr_image_url: str | None = None
-    qr_data: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +81,25 @@ class PayerDetails:
     account: str | None = None
     account_type: str | None = None
     bank_name: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentIntentView:
+    """A payment's current state at the provider (what reconciliation trusts)."""
+
+    reference: str
+    status: str
+    amount: Decimal
+    currency: str
+    client_secret: str | None = None
+    next_action: str | None = None  # redirect | wechat_qr | confirm_card
+    redirect_url: str | None = None
+    qr_image_url: str | None = None
+    qr_data: str | None = None
+    refunded_amount: Decimal = Decimal("0.00")
+    serial_number: str | None = None
+    payer: PayerDetails = field(default_factory=PayerDetails)
+    payment_id: str | None = None  # ours, from the metadata
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class PaymentEvent:
     exchange_rate: Decimal | None
     payer: PayerDetails
     refunded_amount: Decimal | None = None
+    payment_id: str | None = None  # ours, from the metadata: found even without a reference
 
 
 @dataclass(frozen=True)
@@ -146,17 +150,14 @@ class PaymentProvider(Protocol):
     PLUGIN_ID: ClassVar[str]
     SIGNATURE_HEADER: ClassVar[str]  # the request header `parse_event` verifies
 
-    def create_card_method(self, number: str, exp_month: int, exp_year: int, cvc: str) -> str:
-        """Tokenise a card (test and local servers; production uses the provider's form)."""
-
     def create_payment(self, slip: PaymentSlip) -> PaymentIntentView:
-        """Create and confirm a payment for the slip."""
+        """Create a payment for the slip; cards are confirmed by the provider's own page script."""
 
     def retrieve(self, reference: str) -> PaymentIntentView:
         """Return the payment's current state."""
 
-    def complete_authentication(self, reference: str, client_secret: str, success: bool) -> None:
-        """Finish a 3-D Secure challenge (the local server's stand-in for the issuer page)."""
+    def cancel(self, reference: str) -> PaymentIntentView:
+        """Cancel a payment not yet made, or raise if it can no longer be cancelled."""
 
     def refund(self, reference: str, amount: Decimal, idempotency_key: str) -> RefundView:
         """Refund all or part of a payment."""

@@ -1,5 +1,7 @@
 """Security headers and the user loader."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app
 
 from storefront.extensions import db, login_manager
@@ -11,6 +13,18 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
+
+
+def payment_page_policy(stripe_js_url: str) -> str:
+    """The policy of the card page: Stripe.js's origin may run, frame and be called too."""
+    parts = urlsplit(stripe_js_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    # Stripe.js talks to its API origin; the local stand-in serves both from one origin.
+    api = " https://api.stripe.com" if origin == "https://js.stripe.com" else ""
+    return (
+        CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {origin}")
+        + f"; frame-src {origin}; connect-src 'self' {origin}{api}"
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Orders in the merchant console: filters, export, detail with timeline, actions."""
 
+import uuid
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -39,6 +40,7 @@ def order(order_id: int):
         order=row,
         ship_form=ShipForm(),
         refund_form=RefundForm(),
+        refund_key=uuid.uuid4().hex,
         payment=order_queries.order_payment(row),
     )
 
@@ -100,8 +102,10 @@ def refund_order(order_id: int):
     if not form.validate_on_submit():
         flash(_("Enter the amount to refund."), "error")
         return order(row.id), 400
+    if not form.confirmed.data:  # money leaves the store: say how much and ask first
+        return render_template("admin/refund_confirm.html", order=row, form=form)
     try:
-        fulfilment.refund(row, form.amount.data, _who())
+        fulfilment.refund(row, form.amount.data, _who(), form.request_key.data)
     except fulfilment.RefundRefused as refused:
         flash(
             _("The refund was not made: %(reason)s", reason=refused.message or refused.code),

@@ -1,8 +1,10 @@
-"""Run localstripe, a Stripe-compatible test server, on loopback with state in memory.
+"""Run localstripe, a Stripe-compatible test server, on loopback.
 
 localstripe's own command binds every interface and pickles its state into a fixed file in
-the system temp dir after each write (two instances would collide); this runner does
-neither.  `python -m plugins.stripe_payments.localserver --port 8420`
+the system temp dir after each write (two instances would collide); this runner binds
+loopback only and keeps its state in memory, or in the file given with `--state` (the demo
+keeps it in its instance folder, so payments survive a restart).
+`python -m plugins.stripe_payments.localserver --port 8420 [--state instance/localstripe.pickle]`
 """
 
 import argparse
@@ -10,16 +12,19 @@ import urllib.parse
 import urllib.request
 
 
-def serve(port: int) -> None:
+def serve(port: int, state: str | None = None) -> None:
     """Serve until interrupted."""
     # Imported here: importing localstripe builds its app (and warns about its handlers).
     from aiohttp import web
-    from localstripe import resources, server
+    from localstripe import server
 
+    from plugins.stripe_payments import local_state
+    from plugins.stripe_payments.local_cards import cards
     from plugins.stripe_payments.local_wallets import wallets
 
-    resources.Store.dump_to_disk = lambda self: None  # memory only
-    server.app.middlewares.insert(0, wallets)  # WeChat Pay and Alipay, which it lacks
+    local_state.load(state)
+    # Outermost first: replayed idempotent requests, then what localstripe lacks.
+    server.app.middlewares[0:0] = [local_state.idempotent, cards, wallets]
     web.run_app(server.app, host="127.0.0.1", port=port, print=None)
 
 
@@ -36,7 +41,9 @@ def register_webhook(base_url: str, endpoint_id: str, url: str, secret: str) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8420)
-    serve(parser.parse_args().port)
+    parser.add_argument("--state", help="a file that keeps the state across restarts")
+    arguments = parser.parse_args()
+    serve(arguments.port, arguments.state)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 Amounts cross the boundary in fen (integers); the core speaks Decimal yuan.
 """
 
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -25,6 +26,9 @@ from storefront.ports import (
 FEN = Decimal(100)
 # The local server accepts any key that starts with sk_: this one is no secret.
 LOCAL_SECRET_KEY = "sk_test_local"  # noqa: S105
+# Signatures older than five minutes are refused by the library; events dated more than
+# that into the future are refused here (clock skew allowed, a forged date is not).
+FUTURE_TOLERANCE_SECONDS = 300
 
 
 def to_fen(amount: Decimal) -> int:
@@ -59,41 +63,29 @@ class StripePayments:
     def from_settings(cls, settings) -> "StripePayments":
         return cls(settings["secret_key"], settings["webhook_secret"], settings.get("api_base"))
 
-    def create_card_method(self, number: str, exp_month: int, exp_year: int, cvc: str) -> str:
-        """Tokenise a test card on the local server (real Stripe takes cards in its own form)."""
-        card = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
-        return self._call(self.client.payment_methods.create, {"type": "card", "card": card}).id
-
     def create_payment(self, slip: PaymentSlip) -> PaymentIntentView:
-        """Create and confirm a PaymentIntent for the slip (seed 004 [0021])."""
+        """Create a PaymentIntent for the slip (seed 004 [0021]).
+
+        Wallets are confirmed here; a card intent waits for the page to confirm it with
+        Stripe.js and the client secret, so card data never reaches the shop.
+        """
         params = {
             "amount": to_fen(slip.amount_total),
             "currency": slip.currency.lower(),
             "metadata": _slip_metadata(slip),
-            "confirm": True,
             **_method_params(slip),
         }
         intent = self._call(self.client.payment_intents.create, params, slip.idempotency_key)
         return intent_view(intent.to_dict())
 
     def retrieve(self, reference: str) -> PaymentIntentView:
-        return intent_view(
-            self._call(self.client.payment_intents.retrieve, None, ref=reference).to_dict()
-        )
+        params = {"expand": ["latest_charge"]}
+        intent = self._call(self.client.payment_intents.retrieve, params, ref=reference)
+        return intent_view(intent.to_dict())
 
-    def complete_authentication(self, reference: str, client_secret: str, success: bool) -> None:
-        """Answer the local server's 3-D Secure challenge (it has no issuer page)."""
-        if not self.local:
-            raise PaymentError("not_local", "3-D Secure is completed on the issuer's page")
-        try:
-            self.stripe.raw_request(
-                "post",
-                f"/v1/payment_intents/{reference}/_authenticate",
-                client_secret=client_secret,
-                success="true" if success else "false",
-            )
-        except stripe.StripeError as error:
-            raise PaymentError("provider_error", str(error)) from error
+    def cancel(self, reference: str) -> PaymentIntentView:
+        intent = self._call(self.client.payment_intents.cancel, {}, ref=reference)
+        return intent_view(intent.to_dict())
 
     def refund(self, reference: str, amount: Decimal, idempotency_key: str) -> RefundView:
         params = {"payment_intent": reference, "amount": to_fen(amount)}
@@ -157,15 +149,17 @@ def _slip_metadata(slip: PaymentSlip) -> dict:
 
 def _method_params(slip: PaymentSlip) -> dict:
     if slip.method == "card":
-        return {"payment_method": slip.card_payment_method}
+        return {"payment_method_types": ["card"]}
     if slip.method == "wechat_pay":
         return {
+            "confirm": True,
             "payment_method_types": ["wechat_pay"],
             "payment_method_data": {"type": "wechat_pay"},
             "payment_method_options": {"wechat_pay": {"client": "web"}},
         }
     if slip.method == "alipay":
         return {
+            "confirm": True,
             "payment_method_types": ["alipay"],
             "payment_method_data": {"type": "alipay"},
             "return_url": slip.return_url,
@@ -188,50 +182,94 @@ def intent_view(intent: dict) -> PaymentIntentView:
         )
     elif kind == "alipay_handle_redirect":
         view.update(next_action="redirect", redirect_url=action["alipay_handle_redirect"]["url"])
-    elif kind == "redirect_to_url":
-        view.update(next_action="three_d_secure", redirect_url=action["redirect_to_url"]["url"])
-    elif kind == "use_stripe_sdk":
-        view.update(next_action="three_d_secure")
+    elif intent["status"] in ("requires_payment_method", "requires_action"):
+        view.update(next_action="confirm_card")  # Stripe.js confirms, 3-D Secure included
+    charge = intent.get("latest_charge")
+    charge = charge if isinstance(charge, dict) else {"id": charge}
     return PaymentIntentView(
         reference=intent["id"],
         status=intent["status"],
         amount=from_fen(intent["amount"]),
         currency=intent["currency"].upper(),
         client_secret=intent.get("client_secret"),
+        refunded_amount=from_fen(charge.get("amount_refunded") or 0),
+        serial_number=charge.get("id"),
+        payer=_payer(charge),
+        payment_id=(intent.get("metadata") or {}).get("payment_id"),
         **view,
     )
 
 
 def event_from_dict(event: dict) -> PaymentEvent:
-    """Map a Stripe event (payment_intent.* or charge.*) to the port's event."""
+    """Map a Stripe event (payment_intent.* or charge.*); a malformed one is refused."""
+    try:
+        return _event(event)
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
+        raise InvalidSignature("invalid_payload", "the event is malformed") from error
+
+
+def _event(event: dict) -> PaymentEvent:
     obj = event["data"]["object"]
-    created = datetime.fromtimestamp(event["created"], UTC)
-    charge = obj if obj.get("object") == "charge" else obj.get("latest_charge")
+    created = datetime.fromtimestamp(int(event["created"]), UTC)
+    kind = obj.get("object")
+    if kind == "payment_intent":
+        reference, charge = obj["id"], obj.get("latest_charge")
+    else:  # a charge, or what hangs off one (dispute, refund)
+        reference, charge = (
+            obj.get("payment_intent"),
+            obj if kind == "charge" else obj.get("charge"),
+        )
     charge = charge if isinstance(charge, dict) else {"id": charge}
-    reference = obj["id"] if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+    refunded = charge.get("amount_refunded")
+    mapped = PaymentEvent(
+        event_id=_required(event["id"]),
+        type=_required(event["type"]),
+        created=created,
+        reference=_text(reference),
+        status=_text(obj.get("status")),
+        amount=from_fen(_fen(obj.get("amount"))),
+        currency=(_text(obj.get("currency")) or "").upper() or None,
+        serial_number=_text(charge.get("id")),
+        processed_at=created,
+        exchange_rate=_exchange_rate(obj),
+        payer=_payer(charge),
+        refunded_amount=from_fen(_fen(refunded)),
+        payment_id=_text((obj.get("metadata") or {}).get("payment_id")),
+    )
+    if created.timestamp() > time.time() + FUTURE_TOLERANCE_SECONDS:
+        raise InvalidSignature("invalid_payload", "the event is dated in the future")
+    return mapped
+
+
+def _required(value) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError("expected a non-empty text")
+    return value
+
+
+def _text(value) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
+
+
+def _fen(value) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise TypeError("expected an integer amount")
+    return value
+
+
+def _payer(charge: dict) -> PayerDetails:
     billing = charge.get("billing_details") or {}
     details = charge.get("payment_method_details") or {}
     method_details = details.get(details.get("type") or "", {}) or {}
-    return PaymentEvent(
-        event_id=event["id"],
-        type=event["type"],
-        created=created,
-        reference=reference,
-        status=obj.get("status"),
-        amount=from_fen(obj.get("amount")),
-        currency=(obj.get("currency") or "").upper() or None,
-        serial_number=charge.get("id"),
-        processed_at=created,
-        exchange_rate=_exchange_rate(obj),
-        payer=PayerDetails(
-            name=billing.get("name"),
-            account=method_details.get("buyer_id")
-            or method_details.get("last4")
-            or method_details.get("fingerprint"),
-            account_type=details.get("type"),
-            bank_name=method_details.get("brand") or method_details.get("issuer"),
-        ),
-        refunded_amount=from_fen(obj.get("amount_refunded")),
+    return PayerDetails(
+        name=billing.get("name"),
+        account=method_details.get("buyer_id")
+        or method_details.get("last4")
+        or method_details.get("fingerprint"),
+        account_type=details.get("type"),
+        bank_name=method_details.get("brand") or method_details.get("issuer"),
     )
 
 

@@ -9,7 +9,7 @@ from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
 from storefront.models.outbox import OutboxEvent
-from storefront.models.payments import Payment, ProviderEvent
+from storefront.models.payments import Payment, ProviderEvent, Refund
 from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
@@ -36,6 +36,7 @@ __all__ = [
     "ProviderEvent",
     "QuotaMovement",
     "QuotaPerson",
+    "Refund",
     "Review",
     "Shopper",
     "StaffUser",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import db
@@ -21,6 +21,8 @@ class Payment(TenantScoped, db.Model):
     provider: Mapped[str] = mapped_column(String(20))
     method: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
+    # committed before the provider is called: a retry sends the same key, gets the same intent
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
     status: Mapped[str] = mapped_column(String(30), default="created")
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
@@ -56,3 +58,20 @@ class ProviderEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     outcome: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Refund(TenantScoped, db.Model):
+    """One refund of (part of) an order: from the console, the provider, a dispute or us."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (UniqueConstraint("tenant_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    source: Mapped[str] = mapped_column(String(20))  # console | provider | dispute | automatic
+    idempotency_key: Mapped[str] = mapped_column(String(120))
+    provider_reference: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    who: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,9 +1,20 @@
-"""Confirm order, pay, and the local 3-D Secure page."""
+"""Confirm order and pay (the card in Stripe's element, wallets on their own pages)."""
 
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+import segno
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -11,14 +22,10 @@ from wtforms import SelectChoice
 from storefront.models.types import utcnow
 from storefront.queries import orders as order_queries
 from storefront.queries.shoppers import chosen_identity
+from storefront.security import payment_page_policy
 from storefront.services.cart import build_cart
 from storefront.services.checkout import CheckoutRefused, PlacementRequest, place_order
-from storefront.services.payments import (
-    CardInput,
-    PaymentRefused,
-    finish_authentication,
-    start_payment,
-)
+from storefront.services.payments import PaymentRefused, start_payment
 from storefront.shop import bp
 from storefront.shop.cart_session import cart_items, clear_cart
 from storefront.shop.forms import CheckoutForm, PaymentForm
@@ -74,8 +81,7 @@ def pay(checkout_id: int):
             payment, view = start_payment(
                 placed,
                 form.method.data,
-                _card(form),
-                url_for("shop.order", order_id=placed.orders[0].id, _external=True),
+                url_for("shop.order", order_id=placed.orders[0].id, paying=1, _external=True),
             )
         except PaymentRefused as refused:
             form.form_errors.append(payment_message(refused))
@@ -84,32 +90,15 @@ def pay(checkout_id: int):
     return render_template("shop/pay.html", form=form, checkout=placed)
 
 
-@bp.route("/payments/<int:payment_id>/authenticate", methods=["GET", "POST"])
-@login_required
-def authenticate(payment_id: int):
-    """The local payment server's stand-in for the card issuer's 3-D Secure page."""
-    payment = order_queries.shopper_payment_or_404(current_user, payment_id)
-    if request.method == "POST":
-        finish_authentication(
-            payment, request.form.get("client_secret", ""), request.form.get("approve") == "1"
-        )
-        return redirect(url_for("shop.order", order_id=payment.checkout.orders[0].id, paying=1))
-    secret = request.args.get("client_secret", "")
-    return render_template("shop/authenticate.html", payment=payment, client_secret=secret)
-
-
 def _after_payment(placed, payment, view):
-    if view.next_action == "three_d_secure" and view.redirect_url:
-        return render_template("shop/leaving.html", url=view.redirect_url, method="card")
-    if view.next_action == "three_d_secure":
-        return redirect(
-            url_for("shop.authenticate", payment_id=payment.id, client_secret=view.client_secret)
-        )
+    if view.next_action == "confirm_card":
+        return _card_page(placed, view)
     if view.next_action == "redirect":
         # A page, not a 302: the form-action CSP would stop a form post redirected off-site.
         return render_template("shop/leaving.html", url=view.redirect_url, method=payment.method)
     if view.next_action == "wechat_qr":
-        return render_template("shop/wechat_qr.html", view=view, checkout=placed)
+        qr = view.qr_image_url or segno.make(view.qr_data, error="m").svg_data_uri(scale=6)
+        return render_template("shop/wechat_qr.html", view=view, checkout=placed, qr_image=qr)
     flash(
         _("Payment sent. Your order is confirmed as soon as the payment service reports it."),
         "success",
@@ -117,13 +106,21 @@ def _after_payment(placed, payment, view):
     return redirect(url_for("shop.order", order_id=placed.orders[0].id, paying=1))
 
 
-def _card(form: PaymentForm) -> CardInput | None:
-    if form.method.data != "card":
-        return None
-    month, _slash, year = (form.expiry.data or "12/30").partition("/")
-    return CardInput(
-        form.card_number.data.replace(" ", ""), int(month), 2000 + int(year), form.cvc.data or ""
+def _card_page(placed, view):
+    """The card goes into Stripe's element and from the browser to Stripe, never to us."""
+    config = current_app.config
+    response = make_response(
+        render_template(
+            "shop/pay_card.html",
+            checkout=placed,
+            client_secret=view.client_secret,
+            publishable_key=config["STRIPE_PUBLISHABLE_KEY"],
+            stripe_js_url=config["STRIPE_JS_URL"],
+            done_url=url_for("shop.order", order_id=placed.orders[0].id, paying=1),
+        )
     )
+    response.headers["Content-Security-Policy"] = payment_page_policy(config["STRIPE_JS_URL"])
+    return response
 
 
 def _decimal(text: str | None) -> Decimal | None:

@@ -17,7 +17,6 @@ from wtforms.validators import (
     Email,
     EqualTo,
     Length,
-    Optional,
     Regexp,
     ValidationError,
 )
@@ -84,28 +83,6 @@ class PaymentForm(FlaskForm):
         ],
         default="card",
     )
-    card_number = StringField(
-        _l("Card number"),
-        validators=[Optional(), Regexp(r"^[0-9 ]{12,23}$", message=_l("Enter the card number."))],
-    )
-    expiry = StringField(
-        _l("Expiry (MM/YY)"),
-        validators=[
-            Optional(),
-            Regexp(r"^(0[1-9]|1[0-2])/\d{2}$", message=_l("Enter the expiry as MM/YY.")),
-        ],
-    )
-    cvc = StringField(
-        _l("CVC"),
-        validators=[
-            Optional(),
-            Regexp(r"^\d{3,4}$", message=_l("Enter the 3 or 4 digits on the back.")),
-        ],
-    )
-
-    def validate_card_number(self, field) -> None:
-        if self.method.data == "card" and not field.data:
-            raise ValidationError(_l("Enter the card number."))
 
 
 class ReviewForm(FlaskForm):

@@ -55,6 +55,10 @@ def payment_message(refused) -> str:
     messages = {
         "card_declined": _("The card was declined. Try another card or another way to pay."),
         "not_payable": _("This order can no longer be paid."),
+        "already_paid": _(
+            "This order has just been paid; it shows as paid as soon as the payment "
+            "service confirms it."
+        ),
         "unavailable": _("The payment service cannot be reached. Please try again shortly."),
         "unknown_method": _("Choose a way to pay."),
     }

@@ -11,6 +11,7 @@ from storefront.queries.notifications import shopper_notifications
 from storefront.services import fulfilment
 from storefront.services.errors import Conflict
 from storefront.services.notifications import mark_all_read
+from storefront.services.payments import refresh_payment
 from storefront.shop import bp
 from storefront.shop.forms import ReviewForm
 from storefront.shop.messages import notification_text
@@ -31,6 +32,8 @@ def orders():
 @login_required
 def order(order_id: int):
     row = order_queries.shopper_order_or_404(current_user, order_id)
+    if request.args.get("paying") and row.status == "pending_payment":
+        refresh_payment(row)  # back from paying: show the provider's answer, not a Pay button
     return render_template(
         "shop/order.html",
         order=row,

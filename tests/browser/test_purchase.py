@@ -2,9 +2,14 @@
 reviews. Screenshots of each step are kept in test-artifacts/."""
 
 import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
 
 from plugins.stripe_payments.localserver import register_webhook
-from tests.browser.conftest import save_step
+from storefront.extensions import db
+from storefront.models import Payment
+from storefront.tenancy import system_context
+from tests.browser.conftest import PHONE, save_step
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.factories import PASSWORD
 from tests.support.servers import free_port
@@ -28,6 +33,37 @@ def webhooks_to_live_server(live_server, stripe_server):
     register_webhook(stripe_server, "browser", f"http://127.0.0.1:{free_port()}/", "unused")
 
 
+def type_card(page, number: str) -> None:
+    """Type the card into Stripe's element (the local server's stand-in for Stripe.js)."""
+    element = page.locator("#card-element")
+    element.locator("input[placeholder=number]").fill(number)
+    element.locator("input[placeholder=exp_month]").fill("12")
+    element.locator("input[placeholder=exp_year]").fill("30")
+    element.locator("input[placeholder=cvc]").fill("123")
+
+
+def wait_for_status(page, text: str) -> None:
+    status = page.locator(".order-status")
+    for _ in range(40):  # the signed webhook arrives about a second later
+        if text in status.inner_text():
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    assert text in status.inner_text()
+
+
+def place_order(page, live_server, store) -> str:
+    """Sign in, put the product in the cart, confirm the order; return the shop's base URL."""
+    shop = f"{live_server}/s/{store.tenant.slug}"
+    sign_in_shopper(page, live_server, store)
+    page.goto(f"{shop}/products/{store.product.id}")
+    page.click(".add-to-cart button[type=submit]")
+    page.click(".sticky-action a.btn-primary")
+    page.click("#checkout-form button[type=submit]")
+    page.wait_for_url(f"{shop}/pay/**")
+    return shop
+
+
 def test_card_purchase_ship_receive_review(
     phone, desktop, live_server, stores, webhooks_to_live_server
 ):
@@ -43,11 +79,10 @@ def test_card_purchase_ship_receive_review(
     save_step(phone, "purchase-2-confirm-order")
     phone.click("#checkout-form button[type=submit]")
     phone.wait_for_url(f"{shop}/pay/**")
-    phone.fill("input[name=card_number]", "4242 4242 4242 4242")
-    phone.fill("input[name=expiry]", "12/30")
-    phone.fill("input[name=cvc]", "123")
+    phone.click("#pay-form button[type=submit]")  # by card, the default
+    type_card(phone, "4242424242424242")
     save_step(phone, "purchase-3-pay")
-    phone.click("#pay-form button[type=submit]")
+    phone.click("#card-pay")
     phone.wait_for_url(f"{shop}/orders/**")
     status = phone.locator(".order-status")
     for _ in range(40):  # the signed webhook arrives about a second later
@@ -90,33 +125,112 @@ def test_card_purchase_ship_receive_review(
 
 @pytest.mark.parametrize("method", ["wechat_pay", "alipay"])
 def test_wallet_payment_on_a_phone(phone, live_server, stores, webhooks_to_live_server, method):
-    a, shop = stores.a, f"{live_server}/s/{stores.a.tenant.slug}"
-    sign_in_shopper(phone, live_server, a)
-    phone.goto(f"{shop}/products/{a.product.id}")
-    phone.click(".add-to-cart button[type=submit]")
-    phone.click(".sticky-action a.btn-primary")
-    phone.click("#checkout-form button[type=submit]")
-    phone.wait_for_url(f"{shop}/pay/**")
+    shop = place_order(phone, live_server, stores.a)
     phone.check(f"input[name=method][value={method}]")
     phone.click("#pay-form button[type=submit]")
     if method == "wechat_pay":
-        assert "weixin://wxpay/bizpayurl" in phone.locator(".qr-data").inner_text()
+        qr = phone.locator("img#wechat-qr")
+        assert qr.get_attribute("src").startswith("data:image/svg+xml")
+        assert phone.evaluate("document.getElementById('wechat-qr').naturalWidth") > 0
+        assert "weixin://" not in phone.locator("main").inner_text()
         save_step(phone, "wechat-pay-qr")
         order_url = phone.locator("a.btn", has_text="我已支付").get_attribute("href")
         phone.click("#wechat-open")
         phone.click("#approve")  # the shopper's WeChat, scanning: a local stand-in
         assert phone.locator("#paid").is_visible()
-        phone.goto(f"{live_server}{order_url}")
+        phone.click("#back")  # the wallet page leads back to the store
+        phone.wait_for_url(f"{shop}/orders/**")
+        assert order_url.split("?")[0] in phone.url
     else:
         save_step(phone, "alipay-leaving-for-alipay")
         phone.click("#leave")
         phone.click("#approve")  # Alipay's page: a local stand-in returning to the shop
         phone.wait_for_url(f"{shop}/orders/**")
-    status = phone.locator(".order-status")
-    for _ in range(40):
-        if "待发货" in status.inner_text():
-            break
-        phone.wait_for_timeout(250)
-        phone.reload()
-    assert "待发货" in status.inner_text()
+        # back from Alipay: the provider's answer at once, never 待付款 with a Pay button
+        assert "待发货" in phone.locator(".order-status").inner_text()
+        assert phone.locator(".actions a", has_text="付款").count() == 0
+    wait_for_status(phone, "待发货")
     save_step(phone, f"{method}-paid")
+
+
+def test_three_d_secure_and_a_declined_card_in_the_element(
+    phone, live_server, stores, webhooks_to_live_server
+):
+    shop = place_order(phone, live_server, stores.a)
+    phone.click("#pay-form button[type=submit]")
+    phone.click("#card-pay")  # nothing typed: a field error in Chinese, no request to us
+    errors = phone.locator("#card-errors")
+    expect(errors).to_contain_text("请填写卡号")
+    type_card(phone, "4000000000000341")
+    phone.click("#card-pay")
+    expect(errors).to_contain_text("银行卡被拒")
+    phone.locator("#card-element input[placeholder=number]").fill("4000002760003184")
+    phone.click("#card-pay")
+    phone.click("text=Fail authentication")  # the shopper cancels 3-D Secure
+    expect(errors).to_contain_text("未扣款")
+    save_step(phone, "card-3ds-cancelled")
+    phone.click("#card-pay")
+    phone.click("text=Complete authentication")
+    phone.wait_for_url(f"{shop}/orders/**")
+    wait_for_status(phone, "待发货")
+
+
+def test_wechat_pay_from_two_tabs_charges_once(
+    browser, live_app, live_server, stores, webhooks_to_live_server
+):
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    first, second = context.new_page(), context.new_page()
+    shop = place_order(first, live_server, stores.a)
+    second.goto(first.url)  # the same checkout's pay page in a second tab
+    for tab in (first, second):
+        tab.check("input[name=method][value=wechat_pay]")
+        tab.click("#pay-form button[type=submit]")
+    wallets = [tab.locator("#wechat-open").get_attribute("href") for tab in (first, second)]
+    assert wallets[0] == wallets[1]  # the second tab shows the same live payment
+    order_url = first.locator("a.btn", has_text="我已支付").get_attribute("href")
+    for tab in (first, second):
+        tab.click("#wechat-open")
+        if tab.locator("#approve").count():
+            tab.click("#approve")
+    assert second.locator("#paid").is_visible()  # already paid: nothing to approve again
+    save_step(second, "wechat-second-tab-already-paid")
+    first.goto(f"{live_server}{order_url}")
+    wait_for_status(first, "待发货")
+    assert order_url.startswith(f"/s/{stores.a.tenant.slug}/") and shop
+    with live_app.app_context(), system_context():
+        statuses = db.session.scalars(
+            select(Payment.status).where(Payment.method == "wechat_pay")
+        ).all()
+        db.session.remove()
+    assert statuses == ["succeeded"]
+    context.close()
+
+
+def test_a_wallet_order_is_refunded_end_to_end(
+    phone, desktop, live_server, stores, webhooks_to_live_server
+):
+    shop = place_order(phone, live_server, stores.a)
+    phone.check("input[name=method][value=alipay]")
+    phone.click("#pay-form button[type=submit]")
+    phone.click("#leave")
+    phone.click("#approve")
+    phone.wait_for_url(f"{shop}/orders/**")
+    wait_for_status(phone, "待发货")
+    order_url = phone.url.split("?")[0]
+
+    desktop.goto(f"{live_server}/admin/login")
+    desktop.fill("input[name=email]", stores.a.owner.email)
+    desktop.fill("input[name=password]", PASSWORD)
+    desktop.click("button[type=submit]")
+    desktop.goto(f"{live_server}/admin/orders/{order_url.rsplit('/', 1)[1]}")
+    assert desktop.locator("input[name=amount]").input_value() == ""  # not pre-filled
+    desktop.fill("input[name=amount]", "877.45")
+    desktop.click("#refund-submit")
+    assert "¥877.45" in desktop.locator("#refund-confirm").inner_text()
+    desktop.click("#refund-confirmed")
+    assert "已退款 ¥877.45" in desktop.locator(".alert-success").inner_text()
+    assert "已退款" in desktop.locator("h1 .status").inner_text()
+    assert "877.45" in desktop.locator("table.timeline").inner_text()  # the refund in the log
+    save_step(desktop, "wallet-refunded")
+    phone.goto(order_url)
+    assert "已退款" in phone.locator(".order-status").inner_text()

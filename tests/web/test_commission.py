@@ -4,6 +4,8 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal as D
 
+import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from storefront.extensions import db
@@ -11,14 +13,15 @@ from storefront.models import CommissionRecord, Payment
 from storefront.ports import PaymentSlip
 from storefront.services import commission, fulfilment
 from storefront.services.checkout import PlacementRequest, place_order
+from storefront.services.payments import reconcile
 from storefront.tenancy import tenant_context
 from tests.support import factories
+from tests.support.localstripe import confirm_card
 from tests.web.helpers import login_shopper, login_staff
 
 
 def paid_reference(provider, amount: D) -> str:
     """A real payment on the local Stripe server, so the refund goes through the provider."""
-    card = provider.create_card_method("4242424242424242", 12, 2030, "123")
     slip = PaymentSlip(
         order_numbers=("KJ1",),
         currency="CNY",
@@ -32,13 +35,15 @@ def paid_reference(provider, amount: D) -> str:
         method="card",
         return_url="http://127.0.0.1/",
         idempotency_key=uuid.uuid4().hex,
-        card_payment_method=card,
     )
-    return provider.create_payment(slip).reference
+    view = provider.create_payment(slip)
+    confirm_card(current_app.config["STRIPE_API_BASE"], view.client_secret, "4242424242424242")
+    return view.reference
 
 
+@pytest.mark.parametrize("where", ["console", "provider"])
 def test_a_referred_order_earns_on_completion_and_a_refund_reverses(
-    app, client, tenants, stripe_provider
+    where, app, client, tenants, stripe_provider
 ):
     a = tenants.a
     with app.test_request_context(), tenant_context(a.tenant.id):
@@ -64,23 +69,27 @@ def test_a_referred_order_earns_on_completion_and_a_refund_reverses(
         order = placed.orders[0]
         assert order.promoter_id == promoter.id
         order.status, order.tracking_number = "received", "SF1"
-        db.session.add(
-            Payment(
-                checkout_id=order.checkout_id,
-                provider="stripe",
-                method="card",
-                reference=paid_reference(stripe_provider, order.total),
-                status="succeeded",
-                amount=order.total,
-                goods_total=order.goods_total,
-                tax_total=order.tax_due,
-                freight_total=order.freight,
-            )
+        payment = Payment(
+            checkout_id=order.checkout_id,
+            provider="stripe",
+            method="card",
+            reference=paid_reference(stripe_provider, order.total),
+            status="succeeded",
+            amount=order.total,
+            goods_total=order.goods_total,
+            tax_total=order.tax_due,
+            freight_total=order.freight,
         )
+        db.session.add(payment)
         fulfilment.complete(order, "staff")
         earned = db.session.scalar(select(CommissionRecord))
         assert (earned.kind, earned.amount) == ("earned", D("60.00"))  # 800 x 5% + 200 x 10%
-        fulfilment.refund(order, order.total, "staff")
+        if where == "console":
+            fulfilment.refund(order, order.total, "staff")
+        else:  # on the provider's dashboard; its event is applied by reconciling
+            stripe_provider.refund(payment.reference, order.total, uuid.uuid4().hex)
+            reconcile(payment)
+        assert order.status == "refunded"
         amounts = db.session.scalars(
             select(CommissionRecord.amount).order_by(CommissionRecord.id)
         ).all()
