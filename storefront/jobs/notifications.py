@@ -1,6 +1,7 @@
 """Notification jobs."""
 
 from storefront.jobs import tenant_job
+from storefront.models.types import utcnow
 from storefront.services.notifications import notify
 
 
@@ -8,3 +9,9 @@ from storefront.services.notifications import notify
 def welcome_shopper(tenant_id: int, shopper_id: int) -> None:
     """Greet a new shopper once (keyed, so a retried job writes nothing twice)."""
     notify(shopper_id, key="welcome", kind="welcome")
+
+
+@tenant_job
+def registration_attempted(tenant_id: int, shopper_id: int) -> None:
+    """Tell a shopper someone tried to register their e-mail again (at most once a day)."""
+    notify(shopper_id, key=f"registration-attempt:{utcnow():%Y-%m-%d}", kind="registration")

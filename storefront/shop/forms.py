@@ -23,8 +23,15 @@ from wtforms.validators import (
 )
 
 from storefront.domain.identity import validate_prc_id
+from storefront.domain.passwords import MIN_LENGTH, PasswordProblem, password_problems
 
 MAINLAND_MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland mobile number."))
+
+
+def strong_password(form, field) -> None:
+    """Refuse the passwords attackers try first (the domain's list), whatever their length."""
+    if PasswordProblem.TOO_COMMON in password_problems(field.data or ""):
+        raise ValidationError(_l("This password is too common. Choose a harder one to guess."))
 
 
 class LoginForm(FlaskForm):
@@ -35,7 +42,10 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=200), strong_password],
+    )
     confirm = PasswordField(
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))],
