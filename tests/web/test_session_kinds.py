@@ -9,12 +9,11 @@ and change nothing in the database.
 
 import pytest
 from sqlalchemy import text
-from werkzeug.routing import Rule
 
 from storefront.extensions import db
 from storefront.tenancy import system_context
 from tests.web.helpers import login_operator, login_shopper, login_staff
-from tests.web.test_isolation import B_IDS, PLAIN_ARGUMENTS
+from tests.web.test_isolation import _url
 
 WRONG_KINDS = {
     "shop.": ("staff_a", "staff_b", "operator", "shopper_b"),
@@ -30,24 +29,10 @@ SIGN_IN = {
 }
 
 
-def _url(app, rule: Rule, store) -> str:
-    values = {}
-    for argument in rule.arguments:
-        if argument == "store_slug":
-            values[argument] = store.tenant.slug
-        elif argument in PLAIN_ARGUMENTS:
-            values[argument] = PLAIN_ARGUMENTS[argument]
-        else:
-            assert argument in B_IDS, f"map route argument {argument!r} of {rule.endpoint}"
-            values[argument] = B_IDS[argument](store)
-    with app.test_request_context():
-        return app.url_for(rule.endpoint, **values)
-
-
 def _requests(app, area: str, store) -> list[tuple[str, str]]:
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(area)]
     return [
-        (method, _url(app, rule, store))
+        (method, _url(app, rule, store, store.tenant.slug))
         for rule in rules
         for method in sorted(rule.methods & {"GET", "POST"})
     ]
