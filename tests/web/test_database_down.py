@@ -1,11 +1,15 @@
 """With the database unreachable, pages answer 503 with Retry-After, never 500."""
 
+import json
+import time
+
 import pytest
+import stripe
 from flask_login.utils import _create_identifier
 
 from storefront import create_app
 from storefront.extensions import db
-from tests.conftest import app_config
+from tests.conftest import WEBHOOK_SECRET, app_config
 from tests.support.servers import free_port
 
 
@@ -52,3 +56,24 @@ def test_a_signed_in_visitor_gets_the_503_page_too(down_app):
         session.update({"_user_id": "staff:1:1:1", "_id": identifier, "_fresh": True})
     response = client.get("/admin/products")
     assert response.status_code == 503
+
+
+def test_a_signed_provider_event_gets_a_json_503_to_retry(down_app):
+    payload = json.dumps(
+        {
+            "id": "evt_down",
+            "object": "event",
+            "type": "payment_intent.succeeded",
+            "created": int(time.time()),
+            "data": {"object": {"id": "pi_down", "object": "payment_intent", "metadata": {}}},
+        }
+    )
+    signature = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET)
+    response = down_app.test_client().post(
+        "/webhooks/stripe",
+        data=payload,
+        headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"].isdigit()
+    assert response.get_json()["error"]["code"] == "service_unavailable"
