@@ -46,6 +46,14 @@ def authenticate_shopper(email: str, password: str, client_ip: str) -> Shopper:
     return _check(shopper, account_key, password, client_ip)
 
 
+def change_password(account, current: str, new: str) -> None:
+    """Set a new password once the current one is confirmed; every session of it ends."""
+    if not account.check_password(current):
+        raise LoginRefused()
+    account.set_password(new)
+    db.session.commit()
+
+
 def sign_out(account) -> None:
     """End every session of the account (this browser's and any copied cookie)."""
     account.end_sessions()

@@ -171,3 +171,42 @@ def test_staff_accounts_refuse_common_passwords(client, tenants):
     )
     assert response.status_code == 200
     assert "过于常见" in response.get_data(as_text=True)
+
+
+CHANGED = "a brand new secret"
+
+
+def test_changing_the_password_signs_out_every_other_device(app, client, tenants):
+    store, shopper = tenants.a.tenant, tenants.a.shopper
+    other_device = app.test_client()
+    login_shopper(other_device, store, shopper)
+    login_shopper(client, store, shopper)
+    response = client.post(
+        f"/s/{store.slug}/account/password",
+        data={"current": PASSWORD, "password": CHANGED, "confirm": CHANGED},
+    )
+    assert response.status_code == 302
+    assert client.get(f"/s/{store.slug}/account").status_code == 200
+    assert other_device.get(f"/s/{store.slug}/account").status_code == 302
+    response = app.test_client().post(
+        f"/s/{store.slug}/login", data={"email": shopper.email, "password": CHANGED}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "message"),
+    [("not my password", CHANGED, "当前密码不正确"), (PASSWORD, "12345678", "过于常见")],
+)
+def test_a_password_change_needs_the_current_password_and_a_strong_one(
+    client, tenants, current, new, message
+):
+    store, shopper = tenants.a.tenant, tenants.a.shopper
+    login_shopper(client, store, shopper)
+    response = client.post(
+        f"/s/{store.slug}/account/password",
+        data={"current": current, "password": new, "confirm": new},
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert client.get(f"/s/{store.slug}/account").status_code == 200
