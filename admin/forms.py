@@ -28,6 +28,7 @@ from wtforms.validators import (
 )
 
 from storefront.domain.shipping import CARRIERS
+from storefront.shop.forms import strong_password
 
 
 class SupplierForm(FlaskForm):
@@ -49,7 +50,8 @@ class StaffForm(FlaskForm):
         _l("Role"), choices=lambda: choices([("staff", _l("Staff")), ("owner", _l("Owner"))])
     )
     password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)]
+        _l("Initial password"),
+        validators=[DataRequired(), Length(min=10, max=200), strong_password],
     )
 
 

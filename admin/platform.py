@@ -1,14 +1,12 @@
 """The platform operator's console: every tenant at a glance."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 
 from admin.access import guard_platform
 from storefront.queries.platform import tenant_overview
-from storefront.services.accounts import LoginRefused, authenticate_operator
-from storefront.shop.forms import LoginForm
-from storefront.web import login_refusal_message, safe_next_url
+from storefront.services.accounts import authenticate_operator
+from storefront.shop.sign_in import sign_in_page, sign_out_page
 
 bp = Blueprint("platform", __name__, url_prefix="/platform", template_folder="templates")
 guard_platform(bp)
@@ -16,24 +14,14 @@ guard_platform(bp)
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            operator = authenticate_operator(
-                form.email.data, form.password.data, request.remote_addr
-            )
-        except LoginRefused as refused:
-            form.form_errors.append(login_refusal_message(refused))
-        else:
-            login_user(operator)
-            return redirect(safe_next_url(url_for("platform.tenants")))
-    return render_template("admin/login.html", form=form, title=_("Platform console"))
+    return sign_in_page(
+        authenticate_operator, "platform.tenants", "admin/login.html", title=_("Platform console")
+    )
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    return redirect(url_for("platform.login"))
+    return sign_out_page("platform.login")
 
 
 @bp.route("/")

@@ -33,9 +33,15 @@ class Defaults:
     REMEMBER_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
-    # Login throttling: at most this many failures per account or address per window.
+    # Login throttling: at most this many attempts per account, and per client address (higher:
+    # many people share one address), in each window; a successful sign-in is not counted.
     LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 50
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (werkzeug
+    # ProxyFix). 0: the client address is the peer's; set it to the number of proxies you run,
+    # never more, or clients can choose the address their sign-in attempts are counted under.
+    TRUSTED_PROXY_COUNT = 0
     # Key for the keyed hash of ID numbers in the platform-wide quota ledger.
     # Defaults to SECRET_KEY; set it separately so rotating SECRET_KEY keeps the ledger.
     IDENTITY_HASH_KEY: str | None = None
@@ -75,6 +81,7 @@ _ENV_KEYS = {
     "SANDBOX_DIR": str,
     "STRIPE_PUBLISHABLE_KEY": str,
     "STRIPE_JS_URL": str,
+    "TRUSTED_PROXY_COUNT": int,
 }
 
 
@@ -89,7 +96,7 @@ def load_config(app, overrides: dict | None) -> None:
     for key in _ENV_KEYS:
         if os.environ.get(key):
             target = "SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key
-            app.config[target] = os.environ[key]
+            app.config[target] = _ENV_KEYS[key](os.environ[key])
     app.config.update(overrides or {})
     _apply_environment(app)
 

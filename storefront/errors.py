@@ -1,18 +1,29 @@
 """Error pages and JSON errors: every failure is a clear 4xx page or message, never a bare 500."""
 
-from flask import Flask, jsonify, render_template, request
+from contextlib import suppress
+
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from storefront.extensions import db
 from storefront.services.errors import NotFound
+
+# Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(NotFound, lambda error: _http_error(HTTPNotFound()))
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(unavailable, _database_unavailable)
 
 
 def wants_json() -> bool:
@@ -41,6 +52,20 @@ def _csrf_error(error: CSRFError):
     if wants_json():
         return json_error(400, "csrf_failed", message)
     return render_template("errors/error.html", status=400, message=message), 400
+
+
+def _database_unavailable(error):
+    """The database is down or overloaded: a temporary 503, rendered without touching it."""
+    # The connection may be gone: the pool replaces it once the database is back.
+    with suppress(OperationalError, InterfaceError):
+        db.session.rollback()
+    g._login_user = AnonymousUserMixin()  # the page must not look the account up again
+    message = _("The service is briefly unavailable. Please try again in a moment.")
+    if wants_json():
+        body, status = json_error(503, "service_unavailable", message)
+    else:
+        body, status = render_template("errors/error.html", status=503, message=message), 503
+    return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _message(status: int) -> str:

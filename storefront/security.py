@@ -2,12 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront.extensions import db, login_manager
 from storefront.models import PlatformOperator, Shopper, StaffUser
 from storefront.queries import row_or_none
-from storefront.tenancy import current_tenant_id, system_context
+from storefront.tenancy import system_context
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -32,6 +33,9 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     app.after_request(add_security_headers)
+    proxies = app.config["TRUSTED_PROXY_COUNT"]
+    if proxies:  # only then is X-Forwarded-For the client's address rather than a claim
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def add_security_headers(response):
@@ -46,18 +50,33 @@ def add_security_headers(response):
     return response
 
 
+# The account kind each area of the site accepts (by blueprint); other areas sign no one in.
+AREA_KINDS = {"shop": Shopper, "console": StaffUser, "platform": PlatformOperator}
+
+
 def load_user(user_id: str):
-    """Load the signed-in account from its session id "kind:id"."""
-    kind, _, raw_id = user_id.partition(":")
-    if not raw_id.isdigit():
+    """Load the account of a "kind:scope:id:version" session id, if this area accepts it.
+
+    A staff or operator session is nobody in the storefront, a shopper of store A is nobody
+    at store B, and a session from before a sign-out or password change is nobody anywhere.
+    """
+    model = AREA_KINDS.get(request.blueprint or "")
+    kind, scope, raw_id, version = [*user_id.split(":"), "", "", ""][:4]
+    if model is None or kind != model.SESSION_KIND or not raw_id.isdigit():
         return None
-    if kind == "staff":
-        with system_context():
-            user = db.session.get(StaffUser, int(raw_id))
-        return user if user and user.active and user.tenant.active else None
-    if kind == "operator":
-        operator = db.session.get(PlatformOperator, int(raw_id))
-        return operator if operator and operator.active else None
-    if kind == "shopper" and current_tenant_id() is not None:
-        return row_or_none(Shopper, int(raw_id))
-    return None
+    account = _load_account(model, int(raw_id))
+    if account is None or account.session_scope != scope:
+        return None
+    return account if str(account.session_version) == version else None
+
+
+def _load_account(model, account_id: int):
+    if model is Shopper:
+        tenant = g.get("tenant")
+        return row_or_none(Shopper, account_id) if tenant is not None else None
+    if model is StaffUser:
+        with system_context():  # the console sets the tenant from this very account
+            user = db.session.get(StaffUser, account_id)
+            return user if user and user.active and user.tenant.active else None
+    operator = db.session.get(PlatformOperator, account_id)
+    return operator if operator and operator.active else None

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one aggregate per module. Importing this package registers them all."""
 
-from storefront.models.accounts import LoginAttempt, PlatformOperator, StaffUser
+from storefront.models.accounts import LoginCounter, PlatformOperator, StaffUser
 from storefront.models.catalog import Product, Supplier
 from storefront.models.commission import CommissionRecord, Promoter
 from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
@@ -21,7 +21,7 @@ __all__ = [
     "Checkout",
     "CommissionRecord",
     "LimitPolicyRow",
-    "LoginAttempt",
+    "LoginCounter",
     "Notification",
     "Order",
     "OrderEvent",

@@ -26,9 +26,7 @@ class Shopper(TenantScoped, PasswordMixin, UserMixin, db.Model):
     identities = relationship(
         "BuyerIdentity", back_populates="shopper", order_by="BuyerIdentity.id"
     )
-
-    def get_id(self) -> str:
-        return f"shopper:{self.id}"
+    SESSION_KIND = "shopper"
 
 
 class Address(TenantScoped, db.Model):

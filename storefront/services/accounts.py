@@ -1,12 +1,15 @@
 """Sign-in for staff, operators and shoppers, throttled, with one generic error."""
 
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from storefront.extensions import db
-from storefront.models import LoginAttempt, PlatformOperator, Shopper, StaffUser
+from storefront.models import LoginCounter, PlatformOperator, Shopper, StaffUser
 from storefront.models.types import utcnow
 from storefront.tenancy import require_tenant_id, system_context
 
@@ -45,30 +48,78 @@ def authenticate_shopper(email: str, password: str, client_ip: str) -> Shopper:
     return _check(shopper, account_key, password, client_ip)
 
 
+def change_password(account, current: str, new: str) -> None:
+    """Set a new password once the current one is confirmed; every session of it ends."""
+    if not account.check_password(current):
+        raise LoginRefused()
+    account.set_password(new)
+    db.session.commit()
+
+
+def sign_out(account) -> None:
+    """End every session of the account (this browser's and any copied cookie)."""
+    account.end_sessions()
+    db.session.commit()
+
+
 def _norm(email: str) -> str:
     return email.strip().lower()
 
 
 def _check(account, account_key: str, password: str, client_ip: str):
-    keys = [account_key, f"ip:{client_ip}"]
-    if _throttled(keys):
+    """Count the attempt first, then verify: the count is what limits parallel guesses.
+
+    The attempt is committed before the password is checked (a second commit in this use
+    case) so that every concurrent request sees it; a success takes it back.
+    """
+    config = current_app.config
+    account_key, address_key = account_key[:300], f"ip:{client_ip}"[:300]
+    over_limit = _count_failure(account_key) > config["LOGIN_MAX_FAILURES"]
+    over_limit |= _count_failure(address_key) > config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    db.session.commit()
+    if over_limit:
         raise LoginRefused(throttled=True)
-    if account is None or not account.check_password(password):
-        db.session.add_all(LoginAttempt(key=key[:300]) for key in keys)
-        db.session.commit()
+    if not _password_matches(account, password):
         raise LoginRefused()
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == account_key[:300]))
+    _forget_failure(account_key, reset=True)
+    _forget_failure(address_key, reset=False)
     db.session.commit()
     return account
 
 
-def _throttled(keys: list[str]) -> bool:
-    config = current_app.config
-    since = utcnow() - timedelta(seconds=config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    counts = db.session.execute(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.key.in_([key[:300] for key in keys]), LoginAttempt.at >= since)
-        .group_by(LoginAttempt.key)
-    ).scalars()
-    return any(count >= config["LOGIN_MAX_FAILURES"] for count in counts)
+def _password_matches(account, password: str) -> bool:
+    """Verify against a dummy hash when there is no account, so both take the same time."""
+    if account is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return account.check_password(password)
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("no account has this password")
+
+
+def _count_failure(key: str) -> int:
+    """Add one attempt to the key's window (a new window once the old one ended); return it."""
+    now = utcnow()
+    expired = LoginCounter.window_start < now - timedelta(
+        seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"]
+    )
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(LoginCounter).values(key=key, failures=1, window_start=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=[LoginCounter.key],
+        set_={
+            "failures": case((expired, 1), else_=LoginCounter.failures + 1),
+            "window_start": case((expired, now), else_=LoginCounter.window_start),
+        },
+    ).returning(LoginCounter.failures)
+    return db.session.execute(statement).scalar_one()
+
+
+def _forget_failure(key: str, reset: bool) -> None:
+    failures = 0 if reset else case((LoginCounter.failures > 0, LoginCounter.failures - 1), else_=0)
+    db.session.execute(
+        update(LoginCounter).where(LoginCounter.key == key).values(failures=failures)
+    )

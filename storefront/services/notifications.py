@@ -25,9 +25,9 @@ def notify(shopper_id: int, key: str, kind: str, params: dict | None = None) -> 
     return True
 
 
-def welcome(shopper_id: int) -> None:
-    """Greet a new shopper once (keyed, so a retried job writes nothing twice)."""
-    notify(shopper_id, key="welcome", kind="welcome")
+def tell_once(shopper_id: int, key: str, kind: str) -> None:
+    """Notify the shopper once per key, as its own use case (jobs)."""
+    notify(shopper_id, key=key, kind=kind)
     db.session.commit()
 
 

@@ -4,33 +4,35 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.jobs import enqueue
-from storefront.jobs.notifications import welcome_shopper
+from storefront.jobs.notifications import registration_attempted, welcome_shopper
 from storefront.models import Address, BuyerIdentity, Shopper
 from storefront.services.errors import NotFound
+from storefront.tenancy import require_tenant_id
 
 ADDRESS_FIELDS = ("consignee", "phone", "province", "city", "district", "detail", "postcode")
 IDENTITY_FIELDS = ("real_name", "id_number", "phone")
-
-
-class EmailTaken(Exception):
-    """The store already has a shopper with this e-mail."""
 
 
 class DuplicateIdentity(Exception):
     """The shopper already keeps this ID number."""
 
 
-def register_shopper(name: str, email: str, password: str) -> Shopper:
-    """Create a shopper in the current store."""
+def register_shopper(name: str, email: str, password: str) -> None:
+    """Create a shopper in the current store, or tell the owner of a taken e-mail.
+
+    The caller cannot tell the two apart (same answer, same password hashing work), so
+    registration does not reveal which e-mails have an account.
+    """
     email = email.strip().lower()
-    if db.session.scalar(select(Shopper.id).where(Shopper.email == email)):
-        raise EmailTaken(email)
     shopper = Shopper(name=name.strip(), email=email)
     shopper.set_password(password)
+    existing = db.session.scalar(select(Shopper.id).where(Shopper.email == email))
+    if existing is not None:
+        enqueue(registration_attempted, require_tenant_id(), existing, queue="notifications")
+        return
     db.session.add(shopper)
     db.session.commit()
     enqueue(welcome_shopper, shopper.tenant_id, shopper.id, queue="notifications")
-    return shopper
 
 
 def add_address(shopper: Shopper, data: dict) -> Address:

@@ -1,12 +1,14 @@
-"""The shopper's account: addresses and buyer identities."""
+"""The shopper's account: addresses, buyer identities and password."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from storefront.services import shoppers
+from storefront.services.accounts import LoginRefused, change_password
 from storefront.shop import bp
-from storefront.shop.forms import AddressForm, IdentityForm
+from storefront.shop.forms import AddressForm, IdentityForm, PasswordChangeForm
+from storefront.shop.sign_in import start_session
 
 
 @bp.route("/account")
@@ -55,3 +57,20 @@ def delete_identity(identity_id: int):
     shoppers.delete_identity(current_user, identity_id)
     flash(_("Buyer identity removed."), "success")
     return redirect(url_for("shop.account"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        shopper = current_user._get_current_object()
+        try:
+            change_password(shopper, form.current.data, form.password.data)
+        except LoginRefused:
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            start_session(shopper)  # this browser goes on under the new session version
+            flash(_("Password changed. Every other device has been signed out."), "success")
+            return redirect(url_for("shop.account"))
+    return render_template("shop/form_page.html", form=form, title=_("Change password"))

@@ -22,8 +22,15 @@ from wtforms.validators import (
 )
 
 from storefront.domain.identity import validate_prc_id
+from storefront.domain.passwords import MIN_LENGTH, PasswordProblem, password_problems
 
 MAINLAND_MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland mobile number."))
+
+
+def strong_password(form, field) -> None:
+    """Refuse the passwords attackers try first (the domain's list), whatever their length."""
+    if PasswordProblem.TOO_COMMON in password_problems(field.data or ""):
+        raise ValidationError(_l("This password is too common. Choose a harder one to guess."))
 
 
 class LoginForm(FlaskForm):
@@ -31,14 +38,30 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class RegisterForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
-    confirm = PasswordField(
+def new_password_field(label) -> PasswordField:
+    return PasswordField(
+        label, validators=[DataRequired(), Length(min=MIN_LENGTH, max=200), strong_password]
+    )
+
+
+def repeat_password_field() -> PasswordField:
+    return PasswordField(
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))],
     )
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = new_password_field(_l("Password"))
+    confirm = repeat_password_field()
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = new_password_field(_l("New password"))
+    confirm = repeat_password_field()
 
 
 class AddressForm(FlaskForm):

@@ -83,4 +83,9 @@ def notification_text(note) -> str:
             amount=params.get("amount"),
             number=params.get("number"),
         )
+    if note.kind == "registration":
+        return _(
+            "Someone tried to register a new account with your e-mail. If it was you, "
+            "you already have an account: sign in with your password."
+        )
     return _("Welcome to the store!")

@@ -63,6 +63,10 @@ def test_shopper_registers_and_keeps_addresses_and_identities(client, tenants):
     )
     assert response.status_code == 302
     response = client.post(
+        f"/s/{slug}/login", data={"email": "li@example.com", "password": "long enough"}
+    )
+    assert response.status_code == 302
+    response = client.post(
         f"/s/{slug}/account/identities/new",
         data={"real_name": "李四", "id_number": "11010519491231002x", "phone": "13900139000"},
     )
