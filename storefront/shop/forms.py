@@ -57,7 +57,7 @@ class AddressForm(FlaskForm):
 
 class IdentityForm(FlaskForm):
     real_name = StringField(_l("Real name"), validators=[DataRequired(), Length(max=60)])
-    id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), Length(max=18)])
+    id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), Length(max=40)])
     phone = StringField(_l("Phone"), validators=[DataRequired(), MAINLAND_MOBILE])
 
     def validate_id_number(self, field) -> None:
