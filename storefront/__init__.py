@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from storefront import crypto, errors, i18n, log_redaction, security
+from storefront import crypto, errors, i18n, input_hardening, log_redaction, security
 from storefront.cli import register_commands
 from storefront.config import load_config
 from storefront.extensions import csrf, db, login_manager, migrate
@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     init_tenancy(app)
     errors.init_app(app)
+    input_hardening.init_app(app)
     register_blueprints(app)
     register_commands(app)
     return app

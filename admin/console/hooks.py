@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin.console import bp
 from admin.forms import ConfirmForm, WebhookEndpointForm
+from storefront.input_hardening import page_number
 from storefront.queries.hooks import deliveries, endpoint, endpoints
 from storefront.services.order_events import add_endpoint, delete_endpoint
 from storefront.services.webhook_targets import UnsafeEndpoint
@@ -31,7 +32,7 @@ def webhooks():
                 _("Endpoint added. Verify the Kuajing-Signature header with its secret."), "success"
             )
             return redirect(url_for("console.webhooks"))
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     return render_template(
         "admin/webhooks.html",
         form=form,

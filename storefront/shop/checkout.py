@@ -1,14 +1,16 @@
 """Confirm order, pay, and the local 3-D Secure page."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from storefront.input_hardening import finite_decimal, record_id
 from storefront.models.types import utcnow
+from storefront.ports import PaymentError
 from storefront.queries import orders as order_queries
 from storefront.queries.shoppers import chosen_identity
 from storefront.services.cart import build_cart
@@ -36,7 +38,7 @@ def checkout():
     form.identity_id.choices = [
         SelectChoice(i.id, f"{i.real_name} {i.masked_id}") for i in current_user.identities
     ]
-    wanted = form.identity_id.data or request.args.get("identity_id", type=int)
+    wanted = form.identity_id.data or request.args.get("identity_id", type=record_id)
     identity = chosen_identity(current_user, wanted)
     snapshot = build_cart(g.tenant, cart_items(), identity, utcnow())
     if form.validate_on_submit():
@@ -90,9 +92,12 @@ def authenticate(payment_id: int):
     """The local payment server's stand-in for the card issuer's 3-D Secure page."""
     payment = order_queries.shopper_payment_or_404(current_user, payment_id)
     if request.method == "POST":
-        finish_authentication(
-            payment, request.form.get("client_secret", ""), request.form.get("approve") == "1"
-        )
+        try:
+            finish_authentication(
+                payment, request.form.get("client_secret", ""), request.form.get("approve") == "1"
+            )
+        except PaymentError:  # a wrong secret or a payment the server no longer knows
+            abort(409)
         return redirect(url_for("shop.order", order_id=payment.checkout.orders[0].id, paying=1))
     secret = request.args.get("client_secret", "")
     return render_template("shop/authenticate.html", payment=payment, client_secret=secret)
@@ -128,6 +133,6 @@ def _card(form: PaymentForm) -> CardInput | None:
 
 def _decimal(text: str | None) -> Decimal | None:
     try:
-        return Decimal(text) if text else None
-    except InvalidOperation:
+        return finite_decimal(text) if text else None
+    except ValueError:
         abort(400)

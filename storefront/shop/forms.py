@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from storefront.domain.identity import validate_prc_id
+from storefront.input_hardening import record_id
 
 MAINLAND_MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland mobile number."))
 
@@ -68,8 +69,8 @@ class IdentityForm(FlaskForm):
 
 
 class CheckoutForm(FlaskForm):
-    address_id = SelectField(_l("Deliver to"), coerce=int)
-    identity_id = SelectField(_l("Buyer identity"), coerce=int)
+    address_id = SelectField(_l("Deliver to"), coerce=record_id)
+    identity_id = SelectField(_l("Buyer identity"), coerce=record_id)
     token = HiddenField()
     expected_total = HiddenField()
 
