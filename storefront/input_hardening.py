@@ -108,12 +108,16 @@ def refuse_hostile_input(_endpoint, _values) -> None:
     """Answer 400/414 before any look-up when the request carries what nothing may store."""
     if len(request.query_string) > MAX_QUERY_BYTES:
         abort(414)
-    queried = [*request.args.keys(), *request.args.values(), request.path]
+    queried = [request.path, *_texts(request.args)]
     if any(CONTROL.search(text) for text in queried):
         _refuse(_("Addresses may not contain control characters such as NUL or line breaks."))
-    posted = [*request.form.keys(), *request.form.values()]
-    if any("\x00" in text for text in posted):
+    if any("\x00" in text for text in _texts(request.form)):
         _refuse(_("The form contains a NUL character, which is not allowed. Remove it and retry."))
+
+
+def _texts(values) -> list[str]:
+    """Every key and every value of a MultiDict (a repeated key has several values)."""
+    return [text for pair in values.items(multi=True) for text in pair]
 
 
 def _refuse(message: str) -> None:

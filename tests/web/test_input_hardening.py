@@ -7,12 +7,14 @@ def test_a_nul_byte_in_a_form_is_refused_with_a_clear_message(client, tenants):
     login_staff(client, tenants.a.owner)
     response = client.post("/admin/suppliers/new", data={"name": "Tokyo\x00", "freight": "1"})
     assert response.status_code == 400
+    repeated = client.post("/admin/suppliers/new", data={"name": ["Tokyo", "\x00"], "freight": "1"})
+    assert repeated.status_code == 400
     assert "NUL" in response.get_data(as_text=True)
 
 
 def test_control_characters_in_a_query_are_refused(client, tenants):
     login_staff(client, tenants.a.owner)
-    for query in ("q=a%00b", "status=%0d%0aX:1", "page%00=1"):
+    for query in ("q=a%00b", "status=%0d%0aX:1", "page%00=1", "q=fine&q=a%00b"):
         response = client.get(f"/admin/products?{query}")
         assert response.status_code == 400, query
         assert "NUL" in response.get_data(as_text=True)
