@@ -188,6 +188,18 @@ def test_the_delivery_log_does_not_tell_open_from_closed_ports(app, tenants, mon
     assert time.monotonic() - started < 3
 
 
+def test_the_console_shows_the_neutral_error_in_the_reader_s_language(client, tenants):
+    a = tenants.a
+    with tenant_context(a.tenant.id):
+        order_events.add_endpoint("http://127.0.0.1:9/hook")
+        order_events.publish(a.order, "completed")
+        db.session.commit()
+        order_events.deliver_due()
+    login_staff(client, a.owner)
+    page = client.get("/admin/webhooks").get_data(as_text=True)
+    assert "无 HTTP 响应" in page and "unreachable" not in page
+
+
 def test_an_endpoint_is_deleted_after_confirmation(client, tenants):
     a = tenants.a
     with tenant_context(a.tenant.id):
