@@ -29,11 +29,23 @@ def _columns():
     ]
 
 
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets
+# (CSV injection, OWASP): shoppers type consignee names, so text cells are defused.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Return text that a spreadsheet shows as text; numbers and dates unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_response(statement, fmt: str) -> Response:
     """Return every order of the statement as a CSV or XLSX download."""
     columns = _columns()
     rows = (
-        [getter(order) for _title, getter in columns]
+        [spreadsheet_safe(getter(order)) for _title, getter in columns]
         for order in db.session.scalars(statement.execution_options(yield_per=500))
     )
     header = [title for title, _getter in columns]

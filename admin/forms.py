@@ -6,10 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -23,20 +21,20 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
 from storefront.domain.shipping import CARRIERS
+from storefront.input_hardening import RATE_LIMIT, BoundedDecimalField, BoundedIntegerField
 from storefront.shop.forms import strong_password
 
 
 class SupplierForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    freight = DecimalField(
+    freight = BoundedDecimalField(
         _l("Freight per order (¥)"), places=2, validators=[InputRequired(), NumberRange(min=0)]
     )
-    free_shipping_from = DecimalField(
+    free_shipping_from = BoundedDecimalField(
         _l("Free shipping from (¥, empty: never)"),
         places=2,
         validators=[Optional(), NumberRange(min=0)],
@@ -56,9 +54,10 @@ class StaffForm(FlaskForm):
 
 
 def _rate_field(label):
-    return DecimalField(
+    return BoundedDecimalField(
         label,
         places=4,
+        limit=RATE_LIMIT,
         validators=[
             InputRequired(),
             NumberRange(
@@ -93,17 +92,18 @@ class ProductForm(FlaskForm):
     sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
-    price = DecimalField(
+    price = BoundedDecimalField(
         _l("Price (¥)"), places=2, validators=[InputRequired(), NumberRange(min=0)]
     )
-    stock = IntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0)])
+    stock = BoundedIntegerField(_l("Stock"), validators=[InputRequired(), NumberRange(min=0)])
     supplier_id = SelectField(_l("Supplier"), coerce=int)
     active = BooleanField(_l("On sale"), default=True)
     is_tax_product = BooleanField(_l("Tax product (cross-border)"))
     tax_template_id = SelectField(_l("Tax template"), coerce=int)
     tax_tag = SelectField(_l("Tax tag"), choices=lambda: choices(TAX_TAGS))
-    commission_rate = DecimalField(
+    commission_rate = BoundedDecimalField(
         _l("Commission rate (%, empty: the store's)"),
+        limit=RATE_LIMIT,
         places=2,
         validators=[Optional(), NumberRange(min=0, max=100)],
     )
@@ -119,8 +119,9 @@ class StoreSettingsForm(FlaskForm):
         _l("Store language"), choices=lambda: choices([("zh_CN", "中文"), ("en", "English")])
     )
     limit_policy_code = SelectField(_l("Limit policy"))
-    commission_rate = DecimalField(
+    commission_rate = BoundedDecimalField(
         _l("Commission rate for promoters (%)"),
+        limit=RATE_LIMIT,
         places=2,
         validators=[InputRequired(), NumberRange(min=0, max=100)],
     )
@@ -136,7 +137,7 @@ class ShipForm(FlaskForm):
 
 
 class RefundForm(FlaskForm):
-    amount = DecimalField(
+    amount = BoundedDecimalField(
         _l("Amount (¥)"), places=2, validators=[InputRequired(), NumberRange(min=Decimal("0.01"))]
     )
     # one key per refund request: a double submit or a retry refunds once
@@ -147,11 +148,9 @@ class RefundForm(FlaskForm):
 class WebhookEndpointForm(FlaskForm):
     url = StringField(
         _l("Endpoint URL (https://)"),
-        validators=[
-            DataRequired(),
-            Length(max=500),
-            Regexp(
-                r"^(https://|http://127\.0\.0\.1[:/])\S+$", message=_l("Use an https:// address.")
-            ),
-        ],
+        validators=[DataRequired(), Length(max=500)],  # the address is checked by the service
     )
+
+
+class ConfirmForm(FlaskForm):
+    """An irreversible action: the page states what happens, this form only confirms it."""

@@ -16,6 +16,8 @@ from storefront import create_app
 from tests.support.servers import free_port, postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
+# One Fernet key for the set-up app and the served app: both read the ID numbers.
+ENCRYPTION_KEY = "lZ0hJbq2q1Wv0m0o9mKq3eH2qkq6Zx3GzE4bQq1p9Xo="
 
 
 def machine() -> str:
@@ -37,6 +39,7 @@ def migrated_app(**config):
                 "SECRET_KEY": "bench",
                 "SQLALCHEMY_DATABASE_URI": url,
                 "SESSION_COOKIE_SECURE": False,
+                "ENCRYPTION_KEYS": ENCRYPTION_KEY,
                 **config,
             }
         )
@@ -55,6 +58,7 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 4, env: dict | 
         "KUAJING_INSTANCE_PATH": str(ROOT / "instance-bench"),
         "KUAJING_ENV": "development",  # plain-http cookies on loopback
         "SECRET_KEY": "bench-only-secret",
+        "ENCRYPTION_KEYS": ENCRYPTION_KEY,
         **(env or {}),
     }
     process = subprocess.Popen(

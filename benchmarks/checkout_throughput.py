@@ -19,9 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import requests
 import stripe
+from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from benchmarks._setup import gunicorn, machine, migrated_app
+from benchmarks._setup import ENCRYPTION_KEY, gunicorn, machine, migrated_app
 from benchmarks.quote_throughput import build_store
 from storefront.extensions import db
 from storefront.tenancy import system_context
@@ -118,11 +119,11 @@ PLAIN_SQL = [
     (
         "INSERT INTO orders (tenant_id, number, checkout_id, shopper_id, supplier_id, status, "
         "tax_tag, tax_method, policy_code, goods_total, freight, tariff, consumption_tax, vat, "
-        "tax_due, total, buyer_name, buyer_id_number, buyer_phone, consignee, consignee_phone, "
-        "consignee_address, placed_at, refunded) VALUES (%(t)s, %(number)s, %(c)s, %(s)s, "
-        "%(supplier)s, 'pending_payment', 'cross_border_retail', 'composite', 'seed', 100, 0, 5, "
-        "6.38, 7.44, 8.75, 108.75, 'n', '11010519491231002X', '1', 'n', '1', 'a', now(), 0) "
-        "RETURNING id"
+        "tax_due, total, buyer_name, buyer_id_number, buyer_id_hash, buyer_phone, consignee, "
+        "consignee_phone, consignee_address, placed_at, refunded) VALUES (%(t)s, %(number)s, "
+        "%(c)s, %(s)s, %(supplier)s, 'pending_payment', 'cross_border_retail', 'composite', "
+        "'seed', 100, 0, 5, 6.38, 7.44, 8.75, 108.75, 'n', %(id_token)s, %(id_hash)s, '1', 'n', "
+        "'1', 'a', now(), 0) RETURNING id"
     ),
 ]
 
@@ -154,6 +155,9 @@ def _plain_checkout(conn, store: dict, shopper_id: int, index: int) -> None:
         "token": uuid.uuid4().hex,
         "number": f"B{uuid.uuid4().hex[:20]}",
         "supplier": store["supplier"],
+        # the product encrypts each ID number (PIPL): so does the baseline
+        "id_token": Fernet(ENCRYPTION_KEY).encrypt(b"11010519491231002X").decode(),
+        "id_hash": person,
     }
     with conn.transaction():
         conn.execute(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from storefront import crypto, errors, events, i18n, jobs, security
+from storefront import crypto, errors, events, i18n, input_hardening, jobs, log_redaction, security
 from storefront.cli import register_commands
 from storefront.config import load_config
 from storefront.extensions import csrf, db, login_manager, migrate
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance, instance_relative_config=True)
     load_config(app, config)
     crypto.init_app(app)
+    log_redaction.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     events.init_app(app, built_in_subscribers())
     jobs.init_app(app)
     errors.init_app(app)
+    input_hardening.init_app(app)
     register_blueprints(app)
     register_commands(app)
     return app

@@ -62,6 +62,11 @@ class Defaults:
     # data never reaches us). Unset with STRIPE_API_BASE: the local server's own stand-in.
     STRIPE_PUBLISHABLE_KEY: str | None = None
     STRIPE_JS_URL: str | None = None
+    # Merchant webhooks go only to https URLs whose every address is public. True lets them
+    # reach loopback (http too) for local development and tests; never in production.
+    WEBHOOK_ALLOW_LOOPBACK = False
+    # Seconds to connect and to wait for each answer of a merchant's endpoint.
+    WEBHOOK_TIMEOUT_SECONDS = 5
     # Minutes before an unpaid order expires and releases its quota.
     UNPAID_ORDER_TTL_MINUTES = 30
     # Days after shipment before receipt is confirmed automatically.

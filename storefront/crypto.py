@@ -5,8 +5,13 @@ and decrypted with any of them, so a key is rotated by putting a new one in fron
 `flask keys rotate`, which re-encrypts every stored value with it.
 """
 
+import hashlib
+import hmac
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app
+
+from storefront.domain.identity import normalise_prc_id
 
 EXTENSION = "keyring"
 
@@ -72,3 +77,13 @@ def keyring() -> Keyring:
             )
         extensions[EXTENSION] = Keyring(keys)
     return extensions[EXTENSION]
+
+
+def identity_hash(id_number: str) -> str:
+    """Return the keyed hash that stands for one person's ID number (ledger and look-ups).
+
+    Keyed (IDENTITY_HASH_KEY) because 18-character ID numbers are few enough to brute-force
+    a plain hash; normalised first so one person always has one hash.
+    """
+    key = current_app.config["IDENTITY_HASH_KEY"].encode()
+    return hmac.new(key, normalise_prc_id(id_number).encode(), hashlib.sha256).hexdigest()

@@ -55,6 +55,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "STRIPE_SECRET_KEY": "sk_test_local",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
+        "WEBHOOK_ALLOW_LOOPBACK": True,  # test endpoints listen on 127.0.0.1
     }
     config.update(overrides)
     return config

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from admin.console import bp
 from admin.forms import TAX_TAGS, ProductForm, SupplierForm, choices
+from storefront.input_hardening import page_number, record_id
 from storefront.queries import catalog as catalog_queries
 from storefront.queries import tax as tax_queries
 from storefront.services import catalog
@@ -37,10 +38,10 @@ def edit_supplier(supplier_id: int | None = None):
 def products():
     filters = catalog_queries.ProductFilters(
         tag=request.args.get("tag") or None,
-        template_id=request.args.get("template_id", type=int),
+        template_id=request.args.get("template_id", type=record_id),
         search=request.args.get("q", "").strip(),
     )
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     listing = catalog_queries.console_products(filters, page, current_app.config["PAGE_SIZE"])
     return render_template(
         "admin/products.html",

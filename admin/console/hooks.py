@@ -2,24 +2,50 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from admin.console import bp
-from admin.forms import WebhookEndpointForm
-from storefront.queries.hooks import deliveries, endpoints
-from storefront.services.order_events import add_endpoint
+from admin.forms import ConfirmForm, WebhookEndpointForm
+from storefront.input_hardening import page_number
+from storefront.queries.hooks import deliveries, endpoint, endpoints
+from storefront.services.order_events import add_endpoint, delete_endpoint
+from storefront.services.webhook_targets import UnsafeEndpoint
+
+REFUSALS = {
+    "bad_url": _l("Enter a full address such as https://example.com/hooks."),
+    "https_required": _l("Use an https:// address."),
+    "unresolvable": _l("This host name cannot be found."),
+    "not_public": _l("Webhooks can only go to public internet addresses."),
+}
 
 
 @bp.route("/webhooks", methods=["GET", "POST"])
 def webhooks():
     form = WebhookEndpointForm()
     if form.validate_on_submit():
-        add_endpoint(form.url.data.strip())
-        flash(_("Endpoint added. Verify the Kuajing-Signature header with its secret."), "success")
-        return redirect(url_for("console.webhooks"))
-    page = request.args.get("page", 1, type=int)
+        try:
+            add_endpoint(form.url.data.strip())
+        except UnsafeEndpoint as refused:
+            form.url.errors.append(REFUSALS[refused.code])
+        else:
+            flash(
+                _("Endpoint added. Verify the Kuajing-Signature header with its secret."), "success"
+            )
+            return redirect(url_for("console.webhooks"))
+    page = request.args.get("page", 1, type=page_number)
     return render_template(
         "admin/webhooks.html",
         form=form,
         endpoints=endpoints(),
         deliveries=deliveries(page, current_app.config["PAGE_SIZE"]),
     )
+
+
+@bp.route("/webhooks/<int:endpoint_id>/delete", methods=["GET", "POST"])
+def delete_webhook(endpoint_id: int):
+    target, form = endpoint(endpoint_id), ConfirmForm()
+    if form.validate_on_submit():
+        delete_endpoint(target.id)
+        flash(_("Endpoint deleted."), "success")
+        return redirect(url_for("console.webhooks"))
+    return render_template("admin/confirm_delete_webhook.html", form=form, endpoint=target)

@@ -11,6 +11,7 @@ from admin.console import bp
 from admin.exports import export_response
 from admin.forms import RefundForm, ShipForm
 from storefront.domain.orders import Actor, TransitionRefused
+from storefront.input_hardening import page_number
 from storefront.queries import commission as commission_queries
 from storefront.queries import orders as order_queries
 from storefront.services import fulfilment
@@ -22,7 +23,7 @@ STATUSES = ("pending_payment", "paid", "shipped", "received", "completed", "canc
 @bp.route("/orders")
 def orders():
     filters = _filters()
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     listing = order_queries.console_orders(filters, page, current_app.config["PAGE_SIZE"])
     return render_template("admin/orders.html", orders=listing, filters=filters, statuses=STATUSES)
 
@@ -157,6 +158,6 @@ def _date(text: str | None) -> date | None:
 
 @bp.route("/commissions")
 def commissions():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     records = commission_queries.console_records(page, current_app.config["PAGE_SIZE"])
     return render_template("admin/commissions.html", records=records)

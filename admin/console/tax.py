@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from admin.console import bp
 from admin.forms import StoreSettingsForm, TaxTemplateForm, choices
 from storefront.domain.tax import InvalidRates
+from storefront.input_hardening import RATE_LIMIT, finite_decimal
 from storefront.queries import tax as tax_queries
 from storefront.services import tax_templates
 from storefront.services.errors import Conflict
@@ -69,9 +70,12 @@ def delete_tax_template(template_id: int):
 def tax_template_preview():
     """Tax on an example amount for every tag, for the live preview while typing."""
     try:
-        rates = {key: Decimal(request.args.get(key, "0") or "0") for key in tax_templates.RATE_KEYS}
-        amount = Decimal(request.args.get("amount", PREVIEW_AMOUNT))
-        freight = Decimal(request.args.get("freight", "0") or "0")
+        rates = {
+            key: finite_decimal(request.args.get(key) or "0", RATE_LIMIT)
+            for key in tax_templates.RATE_KEYS
+        }
+        amount = finite_decimal(request.args.get("amount") or str(PREVIEW_AMOUNT))
+        freight = finite_decimal(request.args.get("freight") or "0")
         preview = tax_templates.preview(rates, amount, freight)
     except (InvalidOperation, InvalidRates, ValueError) as error:
         return jsonify(

@@ -1,5 +1,6 @@
 """The PRC resident identity number (GB 11643-1999): 17 digits and an ISO 7064 check char."""
 
+import unicodedata
 from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -16,11 +17,21 @@ def check_char(first17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
+def normalise_prc_id(text: str) -> str:
+    """Return the text as one person's number is written everywhere: NFKC, no spaces, X.
+
+    Full-width digits (３１０...) and spaces are how one person would otherwise get a second
+    ledger entry, and with it a fresh annual limit.
+    """
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
 def validate_prc_id(text: str) -> str:
-    """Return the normalised number (upper-case X) or raise InvalidIdNumber."""
-    number = text.strip().upper()
+    """Return the normalised number (ASCII digits, upper-case X) or raise InvalidIdNumber."""
+    number = normalise_prc_id(text)
     if (
         len(number) != 18
+        or not number.isascii()
         or not number[:17].isdigit()
         or not (number[17].isdigit() or number[17] == "X")
     ):

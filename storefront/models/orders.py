@@ -4,10 +4,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from storefront.crypto import identity_hash
+from storefront.domain.identity import normalise_prc_id
 from storefront.extensions import db
-from storefront.models.types import Money, Percent, UTCDateTime, utcnow
+from storefront.models.types import Encrypted, Money, Percent, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
 
 
@@ -56,7 +58,9 @@ class Order(TenantScoped, db.Model):
     total: Mapped[Decimal] = mapped_column(Money)
     # buyer (real-name identity) and consignee, copied at placement
     buyer_name: Mapped[str] = mapped_column(String(60))
-    buyer_id_number: Mapped[str] = mapped_column(String(18))
+    # encrypted (PIPL: sensitive personal information); "" for a non-tax order
+    buyer_id_number: Mapped[str] = mapped_column(Encrypted)
+    buyer_id_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     buyer_phone: Mapped[str] = mapped_column(String(20))
     consignee: Mapped[str] = mapped_column(String(60))
     consignee_phone: Mapped[str] = mapped_column(String(20))
@@ -76,6 +80,12 @@ class Order(TenantScoped, db.Model):
     checkout = relationship("Checkout", back_populates="orders")
     lines = relationship("OrderLine", back_populates="order", order_by="OrderLine.line_no")
     events = relationship("OrderEvent", back_populates="order", order_by="OrderEvent.id")
+
+    @validates("buyer_id_number")
+    def _normalise_and_hash(self, _key: str, number: str) -> str:
+        number = normalise_prc_id(number)
+        self.buyer_id_hash = identity_hash(number) if number else None
+        return number
 
 
 class OrderLine(TenantScoped, db.Model):

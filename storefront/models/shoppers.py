@@ -4,11 +4,13 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from storefront.crypto import identity_hash
+from storefront.domain.identity import mask_prc_id, normalise_prc_id
 from storefront.extensions import db
 from storefront.models.accounts import PasswordMixin
-from storefront.models.types import UTCDateTime, utcnow
+from storefront.models.types import Encrypted, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
 
 
@@ -50,18 +52,29 @@ class Address(TenantScoped, db.Model):
 
 
 class BuyerIdentity(TenantScoped, db.Model):
-    """The real-name identity customs requires for a cross-border order (SPEC §1)."""
+    """The real-name identity customs requires for a cross-border order (SPEC §1).
+
+    The ID number is sensitive personal information (PIPL art. 28): stored encrypted, found
+    by its keyed hash, shown masked.
+    """
 
     __tablename__ = "buyer_identities"
-    __table_args__ = (UniqueConstraint("tenant_id", "shopper_id", "id_number"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "shopper_id", "id_number_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shopper_id: Mapped[int] = mapped_column(ForeignKey("shoppers.id"), index=True)
     real_name: Mapped[str] = mapped_column(String(60))
-    id_number: Mapped[str] = mapped_column(String(18))
+    id_number: Mapped[str] = mapped_column(Encrypted)
+    id_number_hash: Mapped[str] = mapped_column(String(64), index=True)
     phone: Mapped[str] = mapped_column(String(20))
     shopper = relationship("Shopper", back_populates="identities")
 
+    @validates("id_number")
+    def _normalise_and_hash(self, _key: str, number: str) -> str:
+        number = normalise_prc_id(number)
+        self.id_number_hash = identity_hash(number)
+        return number
+
     @property
     def masked_id(self) -> str:
-        return f"{self.id_number[:3]}***********{self.id_number[-4:]}"
+        return mask_prc_id(self.id_number)

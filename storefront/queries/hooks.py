@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from storefront.extensions import db
 from storefront.models import WebhookDelivery, WebhookEndpoint
+from storefront.services.errors import NotFound
 
 
 def endpoints() -> list[WebhookEndpoint]:
@@ -18,3 +19,11 @@ def deliveries(page: int, per_page: int):
         .order_by(WebhookDelivery.id.desc())
     )
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def endpoint(endpoint_id: int) -> WebhookEndpoint:
+    """Return one of the store's endpoints or raise NotFound."""
+    row = db.session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
+    if row is None:
+        raise NotFound("WebhookEndpoint")
+    return row

@@ -11,8 +11,8 @@ import secrets
 import time
 from datetime import timedelta
 
-import requests
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select
 
 from storefront.domain.events import DomainEvent, EventName
 from storefront.extensions import db
@@ -20,6 +20,8 @@ from storefront.models import Order
 from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
 from storefront.models.types import utcnow
 from storefront.queries import row_or_none
+from storefront.services import webhook_targets
+from storefront.services.errors import NotFound
 
 # Order events a merchant endpoint receives (README: "Merchant webhooks").
 WEBHOOK_EVENTS = frozenset(
@@ -64,11 +66,22 @@ def queue_deliveries(event: DomainEvent) -> None:
 
 
 def add_endpoint(url: str) -> WebhookEndpoint:
-    """Register an HTTPS endpoint with a new signing secret."""
+    """Register an HTTPS endpoint with a new signing secret; raise UnsafeEndpoint if refused."""
+    webhook_targets.check_endpoint_url(url, current_app.config["WEBHOOK_ALLOW_LOOPBACK"])
     endpoint = WebhookEndpoint(url=url, secret=f"whsec_{secrets.token_urlsafe(24)}")
     db.session.add(endpoint)
     db.session.commit()
     return endpoint
+
+
+def delete_endpoint(endpoint_id: int) -> None:
+    """Remove one of the store's endpoints and its delivery log; any other id is not found."""
+    endpoint = db.session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
+    if endpoint is None:
+        raise NotFound("WebhookEndpoint")
+    db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
+    db.session.delete(endpoint)
+    db.session.commit()
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -97,19 +110,22 @@ def _attempt(delivery: WebhookDelivery) -> int:
     body = json.dumps({"id": f"dlv_{delivery.id}", **delivery.payload}).encode()
     stamp = int(time.time())
     delivery.attempts += 1
+    headers = {
+        "Content-Type": "application/json",
+        "Kuajing-Signature": signature(delivery.endpoint.secret, stamp, body),
+    }
+    config = current_app.config
     try:
-        response = requests.post(
+        status = webhook_targets.post(
             delivery.endpoint.url,
-            data=body,
-            timeout=5,
-            headers={
-                "Content-Type": "application/json",
-                "Kuajing-Signature": signature(delivery.endpoint.secret, stamp, body),
-            },
+            body,
+            headers,
+            config["WEBHOOK_TIMEOUT_SECONDS"],
+            config["WEBHOOK_ALLOW_LOOPBACK"],
         )
-        ok, error = 200 <= response.status_code < 300, f"HTTP {response.status_code}"
-    except requests.RequestException as exc:
-        ok, error = False, type(exc).__name__
+        ok, error = 200 <= status < 300, f"HTTP {status}"
+    except webhook_targets.Unreachable:
+        ok, error = False, webhook_targets.UNREACHABLE
     if ok:
         delivery.status, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), ""
         return 1

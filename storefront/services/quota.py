@@ -4,18 +4,16 @@ Usage is read and reserved under a row lock on the person (SELECT ... FOR UPDATE
 PostgreSQL), so two checkouts of one person queue up and can never together pass a limit.
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from storefront.crypto import identity_hash
 from storefront.domain.money import round_money
 from storefront.extensions import db
 from storefront.models.ledger import QuotaMovement, QuotaPerson
@@ -33,8 +31,7 @@ class Usage:
 
 def person_hash(id_number: str) -> str:
     """Return the keyed hash that stands for a person in the ledger."""
-    key = current_app.config["IDENTITY_HASH_KEY"].encode()
-    return hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()
+    return identity_hash(id_number)
 
 
 def china_day(moment: datetime) -> date:

@@ -2,6 +2,8 @@
 
 from sqlalchemy import select
 
+from storefront.crypto import identity_hash
+from storefront.domain.identity import validate_prc_id
 from storefront.extensions import db
 from storefront.jobs import enqueue
 from storefront.jobs.notifications import registration_attempted, welcome_shopper
@@ -44,13 +46,15 @@ def add_address(shopper: Shopper, data: dict) -> Address:
 
 
 def add_identity(shopper: Shopper, data: dict) -> BuyerIdentity:
-    """Save a validated buyer identity (the form has checked the GB 11643 digit)."""
+    """Save a buyer identity; raise InvalidIdNumber unless the number passes GB 11643."""
     values = {key: data[key].strip() for key in IDENTITY_FIELDS}
+    values["id_number"] = validate_prc_id(values["id_number"])  # whoever called, normalised
     exists = select(BuyerIdentity.id).where(
-        BuyerIdentity.shopper_id == shopper.id, BuyerIdentity.id_number == values["id_number"]
+        BuyerIdentity.shopper_id == shopper.id,
+        BuyerIdentity.id_number_hash == identity_hash(values["id_number"]),
     )
     if db.session.scalar(exists):
-        raise DuplicateIdentity(values["id_number"])
+        raise DuplicateIdentity()
     identity = BuyerIdentity(shopper_id=shopper.id, **values)
     db.session.add(identity)
     db.session.commit()

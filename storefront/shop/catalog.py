@@ -4,6 +4,7 @@ from flask import current_app, g, render_template, request
 from sqlalchemy import select
 
 from storefront.extensions import db
+from storefront.input_hardening import page_number
 from storefront.models import Tenant
 from storefront.queries.catalog import active_product_or_404, store_products
 from storefront.services.cart import estimate_product_tax
@@ -18,7 +19,7 @@ def index():
 
 @bp.route("/")
 def home():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     products = store_products(page, current_app.config["PAGE_SIZE"])
     return render_template("shop/home.html", products=products)
 

@@ -1,7 +1,7 @@
 """Confirm order and pay (the card in Stripe's element, wallets on their own pages)."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import segno
 from flask import (
@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from storefront.input_hardening import finite_decimal, record_id
 from storefront.models.types import utcnow
 from storefront.queries import orders as order_queries
 from storefront.queries.shoppers import chosen_identity
@@ -43,7 +44,7 @@ def checkout():
     form.identity_id.choices = [
         SelectChoice(i.id, f"{i.real_name} {i.masked_id}") for i in current_user.identities
     ]
-    wanted = form.identity_id.data or request.args.get("identity_id", type=int)
+    wanted = form.identity_id.data or request.args.get("identity_id", type=record_id)
     identity = chosen_identity(current_user, wanted)
     snapshot = build_cart(g.tenant, cart_items(), identity, utcnow())
     if form.validate_on_submit():
@@ -125,6 +126,6 @@ def _card_page(placed, view):
 
 def _decimal(text: str | None) -> Decimal | None:
     try:
-        return Decimal(text) if text else None
-    except InvalidOperation:
+        return finite_decimal(text) if text else None
+    except ValueError:
         abort(400)

@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from storefront.domain.identity import validate_prc_id
 from storefront.domain.passwords import MIN_LENGTH, PasswordProblem, password_problems
+from storefront.input_hardening import record_id
 
 MAINLAND_MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland mobile number."))
 
@@ -79,7 +80,7 @@ class AddressForm(FlaskForm):
 
 class IdentityForm(FlaskForm):
     real_name = StringField(_l("Real name"), validators=[DataRequired(), Length(max=60)])
-    id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), Length(max=18)])
+    id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), Length(max=40)])
     phone = StringField(_l("Phone"), validators=[DataRequired(), MAINLAND_MOBILE])
 
     def validate_id_number(self, field) -> None:
@@ -90,8 +91,8 @@ class IdentityForm(FlaskForm):
 
 
 class CheckoutForm(FlaskForm):
-    address_id = SelectField(_l("Deliver to"), coerce=int)
-    identity_id = SelectField(_l("Buyer identity"), coerce=int)
+    address_id = SelectField(_l("Deliver to"), coerce=record_id)
+    identity_id = SelectField(_l("Buyer identity"), coerce=record_id)
     token = HiddenField()
     expected_total = HiddenField()
 

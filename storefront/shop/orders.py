@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from storefront.domain.orders import Actor, TransitionRefused
+from storefront.input_hardening import page_number
 from storefront.queries import orders as order_queries
 from storefront.queries.notifications import shopper_notifications
 from storefront.services import fulfilment
@@ -21,7 +22,7 @@ from storefront.shop.messages import notification_text
 @login_required
 def orders():
     status = request.args.get("status") or None
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     listing = order_queries.shopper_orders(
         current_user, status, page, current_app.config["PAGE_SIZE"]
     )

@@ -7,6 +7,7 @@ from storefront.domain.identity import (
     check_char,
     is_valid_prc_id,
     mask_prc_id,
+    normalise_prc_id,
     validate_prc_id,
 )
 
@@ -43,3 +44,23 @@ def test_check_char_follows_iso_7064_mod_11_2():
 
 def test_mask_keeps_the_first_three_and_last_four():
     assert mask_prc_id("11010519491231002X") == "110***********002X"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "１１０１０５１９４９１２３１００２ｘ",
+        "110105 19491231 002x",
+        "\u3000110105194912310０2X ",
+        "11010519491231002ｘ",
+    ],
+)
+def test_full_width_spaced_and_lower_case_numbers_normalise_to_one_number(written):
+    assert normalise_prc_id(written) == "11010519491231002X"
+    assert validate_prc_id(written) == "11010519491231002X"
+
+
+def test_digits_of_other_scripts_are_not_an_id_number():
+    arabic_indic = "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X"
+    with pytest.raises(InvalidIdNumber, match="17 digits"):
+        validate_prc_id(arabic_indic)

@@ -19,6 +19,7 @@ from storefront.models import (
     Supplier,
     TaxTemplate,
     Tenant,
+    WebhookEndpoint,
 )
 from storefront.tenancy import tenant_context
 
@@ -231,6 +232,13 @@ def payment(order_row) -> Payment:
         freight_total=order_row.freight,
         serial_number=f"ch_test_{next(_seq)}",
     )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def webhook_endpoint(url: str = "https://hooks.example.com/kuajing") -> WebhookEndpoint:
+    row = WebhookEndpoint(url=url, secret=f"whsec_test_{next(_seq)}")
     db.session.add(row)
     db.session.flush()
     return row

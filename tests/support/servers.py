@@ -66,9 +66,10 @@ def start_postgres() -> dict:
         options,
         "start",
     )
-    # The application's own role, no superuser: superusers bypass row-level security.
+    # The application's own role, no superuser (superusers bypass row-level security); it may
+    # create databases, for the migration tests.
     server = ("-h", "127.0.0.1", "-p", str(port), "-U", "postgres")
-    _as_postgres(str(PG_BIN / "createuser"), *server, APP_ROLE)
+    _as_postgres(str(PG_BIN / "createuser"), *server, "--createdb", APP_ROLE)
     _as_postgres(str(PG_BIN / "createdb"), *server, "-O", APP_ROLE, "app")
     return {"url": f"postgresql+psycopg://{APP_ROLE}@127.0.0.1:{port}/app", "root": str(root)}
 

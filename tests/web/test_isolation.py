@@ -7,6 +7,8 @@ route argument with no known owner fails the suite until it is mapped below.
 import pytest
 from werkzeug.routing import Rule
 
+from storefront.tenancy import tenant_context
+from tests.support import factories
 from tests.web.helpers import login_shopper, login_staff
 
 # How to find tenant B's object for each route argument.
@@ -19,9 +21,15 @@ B_IDS = {
     "order_id": lambda b: b.order.id,
     "checkout_id": lambda b: b.order.checkout_id,
     "payment_id": lambda b: b.payment.id,
+    "endpoint_id": lambda b: _webhook_endpoint(b).id,
 }
 # Route arguments that name no object (a file format, a plugin port ...) and the value to use.
 PLAIN_ARGUMENTS = {"store_slug": None, "fmt": "csv", "port": "payment"}
+
+
+def _webhook_endpoint(b):
+    with tenant_context(b.tenant.id):
+        return factories.webhook_endpoint()
 
 
 def _rules(app, prefix: str) -> list[Rule]:

@@ -35,12 +35,14 @@ def _sign_in_pages(tenants):
 
 
 @pytest.mark.parametrize("hostile", HOSTILE_NEXT)
-def test_next_leaves_the_site_on_no_sign_in_page(app, session, tenants, hostile):
+def test_next_never_leaves_the_site_on_any_sign_in_page(app, session, tenants, hostile):
     for page, email, home in _sign_in_pages(tenants):
         client = app.test_client()
         response = client.post(
             f"{page}?next={hostile}", data={"email": email, "password": PASSWORD}
         )
+        if response.status_code in (400, 414):  # refused outright by the input layer
+            continue
         assert response.status_code == 302, f"{page} next={hostile[:40]}"
         assert response.headers["Location"] == home, f"{page} next={hostile[:40]}"
 
