@@ -1,5 +1,7 @@
 """Language selection: an explicit choice, then Accept-Language, then the store's default."""
 
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -38,7 +40,15 @@ def init_app(app: Flask) -> None:
         status_label=status_label,
         carrier_name=lambda code: CARRIERS.get(code or "", code or ""),
         current_language=current_language,
+        language_url=language_url,
     )
+
+
+def language_url(code: str) -> str:
+    """Return this page's address in language `code`, keeping its other query arguments
+    (the 3-D Secure page needs its client secret, a filtered list its filters)."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode([*args, ('lang', code)])}"
 
 
 def status_label(status: str) -> str:
