@@ -9,13 +9,13 @@ from flask_login import current_user
 from admin.console import bp
 from admin.exports import export_response
 from admin.forms import RefundForm, ShipForm
-from storefront.domain.orders import Actor, TransitionRefused
+from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, next_statuses
 from storefront.queries import commission as commission_queries
 from storefront.queries import orders as order_queries
 from storefront.services import fulfilment
 from storefront.services.errors import Conflict
 
-STATUSES = ("pending_payment", "paid", "shipped", "received", "completed", "cancelled", "refunded")
+STATUSES = tuple(status.value for status in OrderStatus)
 
 
 @bp.route("/orders")
@@ -40,6 +40,7 @@ def order(order_id: int):
         ship_form=ShipForm(),
         refund_form=RefundForm(),
         payment=order_queries.order_payment(row),
+        moves=next_statuses(OrderStatus(row.status), Actor.MERCHANT),
     )
 
 

@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from storefront.domain.orders import Actor, TransitionRefused
+from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, next_statuses
 from storefront.queries import orders as order_queries
 from storefront.queries.notifications import shopper_notifications
 from storefront.services import fulfilment
@@ -37,6 +37,7 @@ def order(order_id: int):
         review_form=ReviewForm(),
         payment=order_queries.order_payment(row),
         paying=request.args.get("paying"),
+        moves=next_statuses(OrderStatus(row.status), Actor.SHOPPER),
     )
 
 
