@@ -1,6 +1,7 @@
 """Security headers and the user loader."""
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from storefront.extensions import db, login_manager
 from storefront.models import PlatformOperator, Shopper, StaffUser
@@ -15,6 +16,8 @@ CONTENT_SECURITY_POLICY = (
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "shop.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     app.after_request(add_security_headers)

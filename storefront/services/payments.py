@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from storefront.domain.orders import Actor, OrderStatus
+from storefront.domain.orders import Actor, OrderStatus, Reason
 from storefront.extensions import db
 from storefront.integrations import payment_provider
 from storefront.jobs.hooks import dispatch
@@ -179,7 +179,8 @@ def _mark_paid(payment: Payment, event: PaymentEvent) -> str:
                 OrderStatus.PAID,
                 Actor.SYSTEM,
                 "payment",
-                f"payment {event.serial_number or payment.reference}",
+                Reason.PAYMENT,
+                {"reference": event.serial_number or payment.reference},
             )
             order.paid_at = payment.paid_at
     return "paid" if not late else f"paid; {len(late)} order(s) were no longer awaiting payment"

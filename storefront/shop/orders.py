@@ -47,7 +47,7 @@ def cancel_order(order_id: int):
     row = order_queries.shopper_order_or_404(current_user, order_id)
     return _act(
         row,
-        lambda: fulfilment.cancel(row, Actor.SHOPPER, "shopper", "cancelled by the shopper"),
+        lambda: fulfilment.cancel(row, Actor.SHOPPER, f"shopper:{current_user.id}"),
         _("Order cancelled."),
     )
 
