@@ -29,27 +29,31 @@ def _set_status(session, a, status) -> None:
         session.flush()
 
 
-def _offered(client, url: str, order_id: int) -> set[str]:
-    page = client.get(url)
+def _order_page(app, a, actor: Actor) -> str:
+    """The order's page as the shopper or the merchant sees it (each in their own session)."""
+    client = app.test_client()
+    if actor is Actor.SHOPPER:
+        login_shopper(client, a.tenant, a.shopper)
+        page = client.get(f"/s/{a.tenant.slug}/orders/{a.order.id}")
+    else:
+        login_staff(client, a.owner)
+        page = client.get(f"/admin/orders/{a.order.id}")
     assert page.status_code == 200
-    return set(re.findall(rf'action="[^"]*/orders/{order_id}/(\w+)"', page.get_data(as_text=True)))
+    return page.get_data(as_text=True)
 
 
-def _pages(client, a):
-    login_shopper(client, a.tenant, a.shopper)
-    login_staff(client, a.owner)
-    return {
-        Actor.SHOPPER: f"/s/{a.tenant.slug}/orders/{a.order.id}",
-        Actor.MERCHANT: f"/admin/orders/{a.order.id}",
-    }
+def _offered(page: str, order_id: int) -> set[str]:
+    return set(re.findall(rf'action="[^"]*/orders/{order_id}/(\w+)"', page))
 
 
 @pytest.mark.parametrize("status", list(OrderStatus))
-def test_every_status_target_and_actor(client, session, tenants, status):
+def test_every_status_target_and_actor(app, session, tenants, status):
     a = tenants.a
     _set_status(session, a, status)
-    pages = _pages(client, a)
-    offered = {actor: _offered(client, url, a.order.id) for actor, url in pages.items()}
+    offered = {
+        actor: _offered(_order_page(app, a, actor), a.order.id)
+        for actor in (Actor.SHOPPER, Actor.MERCHANT)
+    }
     for target in OrderStatus:
         for actor in Actor:
             allowed = target in next_statuses(status, actor)
@@ -78,11 +82,11 @@ def test_the_console_filters_returned_orders(client, session, tenants):
     ],
 )
 def test_cancel_and_receipt_ask_for_confirmation_with_the_amount(
-    client, session, tenants, status, action, actor
+    app, session, tenants, status, action, actor
 ):
     a = tenants.a
     _set_status(session, a, status)
-    page = client.get(_pages(client, a)[actor]).get_data(as_text=True)
+    page = _order_page(app, a, actor)
     form = re.search(rf'<form[^>]*/orders/{a.order.id}/{action}"[^>]*>', page).group(0)
     assert "data-confirm=" in form and "877.45" in form and a.order.number in form
 
