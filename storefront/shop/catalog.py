@@ -6,6 +6,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Tenant
 from storefront.queries.catalog import active_product_or_404, store_products
+from storefront.queries.reviews import product_reviews
 from storefront.services.cart import estimate_product_tax
 from storefront.shop import bp, site
 
@@ -27,4 +28,9 @@ def home():
 def product(product_id: int):
     product = active_product_or_404(product_id)
     estimate = estimate_product_tax(g.tenant, product)
-    return render_template("shop/product.html", product=product, estimate=estimate)
+    return render_template(
+        "shop/product.html",
+        product=product,
+        estimate=estimate,
+        reviews=product_reviews(product.id),
+    )

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, next_statuses
 from storefront.queries import orders as order_queries
 from storefront.queries.notifications import shopper_notifications
+from storefront.queries.reviews import order_reviews
 from storefront.services import fulfilment
 from storefront.services.errors import Conflict
 from storefront.services.notifications import mark_all_read
@@ -35,6 +36,7 @@ def order(order_id: int):
         "shop/order.html",
         order=row,
         review_form=ReviewForm(),
+        reviews=order_reviews(row),
         payment=order_queries.order_payment(row),
         paying=request.args.get("paying"),
         moves=next_statuses(OrderStatus(row.status), Actor.SHOPPER),
