@@ -21,6 +21,8 @@ STATUSES = tuple(status.value for status in OrderStatus)
 @bp.route("/orders")
 def orders():
     filters = _filters()
+    for value in _invalid_dates():
+        flash(_("“%(value)s” is not a date (YYYY-MM-DD): it was not used.", value=value), "error")
     page = request.args.get("page", 1, type=int)
     listing = order_queries.console_orders(filters, page, current_app.config["PAGE_SIZE"])
     return render_template("admin/orders.html", orders=listing, filters=filters, statuses=STATUSES)
@@ -28,6 +30,8 @@ def orders():
 
 @bp.route("/orders/export.<any(csv, xlsx):fmt>")
 def export_orders(fmt: str):
+    if _invalid_dates():
+        return _("Enter dates as YYYY-MM-DD."), 400
     return export_response(order_queries.console_orders_statement(_filters()), fmt)
 
 
@@ -143,6 +147,11 @@ def _filters() -> order_queries.OrderFilters:
         buyer=args.get("buyer", "").strip(),
         number=args.get("number", "").strip(),
     )
+
+
+def _invalid_dates() -> list[str]:
+    given = (request.args.get(name, "") for name in ("from", "to"))
+    return [text for text in given if text and _date(text) is None]
 
 
 def _date(text: str | None) -> date | None:
