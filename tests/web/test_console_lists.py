@@ -12,7 +12,8 @@ def test_the_checkout_names_the_lines_that_cannot_be_bought_together(client, ten
     a = tenants.a
     login_shopper(client, a.tenant, a.shopper)
     for product in (a.product, a.non_tax_product):
-        client.post(f"/s/{a.tenant.slug}/cart/items", data={"product_id": product.id, "quantity": 1})
+        item = {"product_id": product.id, "quantity": 1}
+        client.post(f"/s/{a.tenant.slug}/cart/items", data=item)
     page = client.get(f"/s/{a.tenant.slug}/checkout").get_data(as_text=True)
     problem = page[page.index('class="alert alert-error mix-problem"') :]
     problem = problem[: problem.index("</div>")]
