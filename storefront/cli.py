@@ -19,13 +19,9 @@ DEMO_ACCOUNTS = ("operator", "owner", "second_owner", "shopper")
 
 
 def register_commands(app: Flask) -> None:
-    from storefront.commands.keys import keys_cli
-    from storefront.commands.tax import tax_cli
-
+    """Commands that use the application; `tax` and `keys` are entry points (pyproject)."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(rq_cli)
-    app.cli.add_command(tax_cli)
-    app.cli.add_command(keys_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(stripe_cli)
 
