@@ -113,3 +113,12 @@ def test_the_english_catalogue_holds_no_chinese():
     with (ROOT / "storefront/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
         chinese = [m.id for m in read_po(handle) if re.search(r"[\u4e00-\u9fff]", str(m.string))]
     assert chinese == []
+
+
+def test_the_english_new_template_page_holds_no_chinese(client, tenants):
+    login_staff(client, tenants.a.owner)
+    page = client.get("/admin/tax-templates/new?lang=en").get_data(as_text=True)
+    parser = VisibleText()
+    parser.feed(page[page.index("<main") :])
+    visible = " ".join(parser.parts)
+    assert "70%" in visible and not re.search(r"[\u4e00-\u9fff]", visible.replace("中文", ""))
