@@ -19,9 +19,16 @@ DEMO_ACCOUNTS = ("operator", "owner", "second_owner", "shopper")
 
 
 def register_commands(app: Flask) -> None:
-    """Commands that use the application; `tax` and `keys` are entry points (pyproject)."""
+    """Add the project's commands to the app. `tax` and `keys` are also `flask.commands`
+    entry points (pyproject), so `flask` finds them before loading the app: they run
+    without settings."""
+    from storefront.commands.keys import keys_cli
+    from storefront.commands.tax import tax_cli
+
     app.cli.add_command(demo_cli)
     app.cli.add_command(rq_cli)
+    app.cli.add_command(tax_cli)
+    app.cli.add_command(keys_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(stripe_cli)
 
