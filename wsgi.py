@@ -1,5 +1,12 @@
 """The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi run`."""
 
-from storefront import create_app
+import sys
 
-app = create_app()
+from storefront import create_app
+from storefront.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as error:
+    # A person reads this, from a command or a server start: one line, not a traceback.
+    sys.exit(f"Configuration error: {error}")

@@ -4,6 +4,7 @@ import csv
 import io
 
 from flask import Response
+from flask_babel import get_timezone, to_user_timezone
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
@@ -12,9 +13,14 @@ from storefront.i18n import status_label, tax_tag_label
 
 
 def _columns():
+    # the store's time zone, as on every page; the header names it, each value has its offset
+    zone = str(get_timezone())
     return [
         (_("Order number"), lambda o: o.number),
-        (_("Placed at"), lambda o: o.placed_at.isoformat(timespec="seconds")),
+        (
+            _("Placed at (%(zone)s)", zone=zone),
+            lambda o: to_user_timezone(o.placed_at).isoformat(timespec="seconds"),
+        ),
         (_("Status"), lambda o: status_label(o.status)),
         (_("Tax tag"), lambda o: tax_tag_label(o.tax_tag)),
         (_("Buyer"), lambda o: o.buyer_name),

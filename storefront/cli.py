@@ -19,6 +19,9 @@ DEMO_ACCOUNTS = ("operator", "owner", "second_owner", "shopper")
 
 
 def register_commands(app: Flask) -> None:
+    """Add the project's commands to the app. `tax` and `keys` are also `flask.commands`
+    entry points (pyproject), so `flask` finds them before loading the app: they run
+    without settings."""
     from storefront.commands.keys import keys_cli
     from storefront.commands.tax import tax_cli
 

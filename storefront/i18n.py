@@ -1,5 +1,7 @@
 """Language selection: an explicit choice, then Accept-Language, then the store's default."""
 
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -7,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from storefront.domain.money import format_money, round_money, truncate_money
 from storefront.domain.shipping import CARRIERS
 from storefront.extensions import babel
+from storefront.order_log import actor_text, reason_text
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 ORDER_STATUS_LABELS = {
@@ -18,6 +21,31 @@ ORDER_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
     "refunded": _l("Refunded"),
     "returned": _l("Returned"),
+}
+PAYMENT_METHOD_LABELS = {
+    "card": _l("Bank card"),
+    "wechat_pay": _l("WeChat Pay"),
+    "alipay": _l("Alipay"),
+}
+PAYMENT_STATUS_LABELS = {
+    "created": _l("Created"),
+    "requires_action": _l("Waiting for the payer"),
+    "submitted": _l("Submitted"),
+    "succeeded": _l("Succeeded"),
+    "failed": _l("Failed"),
+    "cancelled": _l("Cancelled"),
+    "canceled": _l("Cancelled"),
+    "refunded": _l("Refunded"),
+}
+DELIVERY_STATUS_LABELS = {
+    "pending": _l("Waiting to be sent"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed"),
+}
+LABELS = {
+    "payment_method": PAYMENT_METHOD_LABELS,
+    "payment_status": PAYMENT_STATUS_LABELS,
+    "delivery_status": DELIVERY_STATUS_LABELS,
 }
 TAX_TAG_LABELS = {
     "cross_border_retail": _l("Cross-border retail"),
@@ -38,12 +66,30 @@ def init_app(app: Flask) -> None:
         status_label=status_label,
         carrier_name=lambda code: CARRIERS.get(code or "", code or ""),
         current_language=current_language,
+        language_url=language_url,
+        reason_text=reason_text,
+        label=label,
+        actor_text=actor_text,
     )
+
+
+def language_url(code: str) -> str:
+    """Return this page's address in language `code`, keeping its other query arguments
+    (the 3-D Secure page needs its client secret, a filtered list its filters)."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode([*args, ('lang', code)])}"
 
 
 def status_label(status: str) -> str:
     """Return the people-facing name of an order status (待发货 ...)."""
     return str(ORDER_STATUS_LABELS.get(status, status))
+
+
+def label(kind: str, code: str | None) -> str:
+    """Return the people-facing name of a code of `kind` (payment_method, delivery_status ...),
+    the code itself when it has none yet."""
+    text = LABELS[kind].get(code or "")
+    return str(text) if text is not None else (code or "")
 
 
 def tax_step(amount) -> str:

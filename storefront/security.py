@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront.extensions import db, login_manager
@@ -30,6 +31,8 @@ def payment_page_policy(stripe_js_url: str) -> str:
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "shop.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     app.after_request(add_security_headers)

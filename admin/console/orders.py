@@ -10,19 +10,21 @@ from flask_login import current_user
 from admin.console import bp
 from admin.exports import export_response
 from admin.forms import RefundForm, ShipForm
-from storefront.domain.orders import Actor, TransitionRefused
+from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, next_statuses
 from storefront.input_hardening import page_number
 from storefront.queries import commission as commission_queries
 from storefront.queries import orders as order_queries
 from storefront.services import fulfilment
 from storefront.services.errors import Conflict
 
-STATUSES = ("pending_payment", "paid", "shipped", "received", "completed", "cancelled", "refunded")
+STATUSES = tuple(status.value for status in OrderStatus)
 
 
 @bp.route("/orders")
 def orders():
     filters = _filters()
+    for value in _invalid_dates():
+        flash(_("“%(value)s” is not a date (YYYY-MM-DD): it was not used.", value=value), "error")
     page = request.args.get("page", 1, type=page_number)
     listing = order_queries.console_orders(filters, page, current_app.config["PAGE_SIZE"])
     return render_template("admin/orders.html", orders=listing, filters=filters, statuses=STATUSES)
@@ -30,6 +32,8 @@ def orders():
 
 @bp.route("/orders/export.<any(csv, xlsx):fmt>")
 def export_orders(fmt: str):
+    if _invalid_dates():
+        return _("Enter dates as YYYY-MM-DD."), 400
     return export_response(order_queries.console_orders_statement(_filters()), fmt)
 
 
@@ -43,6 +47,7 @@ def order(order_id: int):
         refund_form=RefundForm(),
         refund_key=uuid.uuid4().hex,
         payment=order_queries.order_payment(row),
+        moves=next_statuses(OrderStatus(row.status), Actor.MERCHANT),
     )
 
 
@@ -147,6 +152,11 @@ def _filters() -> order_queries.OrderFilters:
         buyer=args.get("buyer", "").strip(),
         number=args.get("number", "").strip(),
     )
+
+
+def _invalid_dates() -> list[str]:
+    given = (request.args.get(name, "") for name in ("from", "to"))
+    return [text for text in given if text and _date(text) is None]
 
 
 def _date(text: str | None) -> date | None:

@@ -6,7 +6,7 @@ FORCE applies it to the tables' owner too; only superusers bypass it, so the app
 must not connect as one. SQLite (the demo) has no row-level security: the ORM wall only.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ from storefront.crypto import KeyringError, new_key
 keys_cli = AppGroup("keys", help="Encryption keys for data at rest (ENCRYPTION_KEYS).")
 
 
-@keys_cli.command("new")
+@keys_cli.command("new", with_appcontext=False)
 def new_key_command() -> None:
     """Print a new key: put it first in ENCRYPTION_KEYS, keep the old ones after it."""
     click.echo(new_key())

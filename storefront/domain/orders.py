@@ -20,6 +20,26 @@ class Actor(StrEnum):
     SYSTEM = "system"  # jobs and verified provider events
 
 
+class Reason(StrEnum):
+    """Why an order moved, stored as a code with parameters so that the log reads in the
+    reader's language. Parameters named in the comments."""
+
+    PLACED = "placed"
+    PAYMENT = "payment"  # reference
+    SHIPPED = "shipped"  # carrier, tracking_number
+    EXCHANGE_SHIPPED = "exchange_shipped"  # carrier, tracking_number
+    RECEIPT_CONFIRMED = "receipt_confirmed"
+    RECEIPT_AUTO = "receipt_auto"
+    COMPLETION_CONFIRMED = "completion_confirmed"
+    RETURN_ACCEPTED = "return_accepted"  # note (the merchant's words, optional)
+    CANCELLED_BY_SHOPPER = "cancelled_by_shopper"
+    CANCELLED_BY_MERCHANT = "cancelled_by_merchant"  # note (optional)
+    UNPAID_EXPIRED = "unpaid_expired"
+    REFUND = "refund"  # amount
+    PARTIAL_REFUND = "partial_refund"  # amount (the status stays)
+    UNWANTED_PAYMENT_REFUNDED = "unwanted_payment_refunded"  # reference, amount
+
+
 S = OrderStatus
 # (from, to) -> who may make the move. Partial refunds keep the status (a refund record).
 TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from storefront.crypto import identity_hash
@@ -114,5 +114,7 @@ class OrderEvent(TenantScoped, db.Model):
     actor: Mapped[str] = mapped_column(String(120))
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str] = mapped_column(String(20))
+    # a storefront.domain.orders.Reason code (older rows: free text) and its parameters
     reason: Mapped[str] = mapped_column(Text, default="")
+    reason_params: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     order = relationship("Order", back_populates="events")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storefront.domain.orders import Actor, OrderStatus, check_shipment
+from storefront.domain.orders import Actor, OrderStatus, Reason, check_shipment
 from storefront.domain.shipping import normalise_tracking
 from storefront.extensions import db
 from storefront.models import Order, Review
@@ -35,34 +35,43 @@ def ship(
     check_shipment(OrderStatus(order.status), exchange)
     # set before the transition, so its event carries the tracking number
     order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, utcnow()
-    reason = f"{'exchange: ' if exchange else ''}{carrier} {tracking_number}"
-    transition_order(order, OrderStatus.SHIPPED, Actor.MERCHANT, who, reason)
+    reason = Reason.EXCHANGE_SHIPPED if exchange else Reason.SHIPPED
+    params = {"carrier": carrier, "tracking_number": tracking_number}
+    transition_order(order, OrderStatus.SHIPPED, Actor.MERCHANT, who, reason, params)
     db.session.commit()
 
 
 def confirm_receipt(order: Order, actor: Actor = Actor.SHOPPER, who: str = "shopper") -> None:
-    transition_order(order, OrderStatus.RECEIVED, actor, who, "receipt confirmed")
+    transition_order(order, OrderStatus.RECEIVED, actor, who, Reason.RECEIPT_CONFIRMED)
     order.received_at = utcnow()
     db.session.commit()
 
 
 def complete(order: Order, who: str) -> None:
-    transition_order(order, OrderStatus.COMPLETED, Actor.MERCHANT, who, "completion confirmed")
+    transition_order(order, OrderStatus.COMPLETED, Actor.MERCHANT, who, Reason.COMPLETION_CONFIRMED)
     order.completed_at = utcnow()
     commission.earn(order)
     db.session.commit()
 
 
-def accept_return(order: Order, who: str, reason: str) -> None:
+def accept_return(order: Order, who: str, note: str = "") -> None:
     """Accept the goods back after receipt; the merchant then refunds (SPEC §5)."""
-    transition_order(order, OrderStatus.RETURNED, Actor.MERCHANT, who, reason or "return")
+    reason = Reason.RETURN_ACCEPTED
+    transition_order(order, OrderStatus.RETURNED, Actor.MERCHANT, who, reason, _note(note))
     db.session.commit()
 
 
-def cancel(order: Order, actor: Actor, who: str, reason: str) -> None:
+def cancel(order: Order, actor: Actor, who: str, note: str = "") -> None:
     """Cancel an unpaid order (or a paid one, by the merchant, who then refunds)."""
-    transition_order(order, OrderStatus.CANCELLED, actor, who, reason)
+    by_shopper = actor == Actor.SHOPPER
+    reason = Reason.CANCELLED_BY_SHOPPER if by_shopper else Reason.CANCELLED_BY_MERCHANT
+    transition_order(order, OrderStatus.CANCELLED, actor, who, reason, _note(note))
     db.session.commit()
+
+
+def _note(text: str) -> dict[str, str] | None:
+    """The person's own words on a move, kept as they wrote them."""
+    return {"note": text.strip()} if text.strip() else None
 
 
 def review(order: Order, line_id: int, rating: int, body: str) -> Review:
@@ -99,16 +108,16 @@ def sweep(now: datetime, unpaid_ttl: timedelta, receipt_after: timedelta) -> dic
         )
     ).all()
     for order in expired:
-        transition_order(order, OrderStatus.CANCELLED, Actor.SYSTEM, "system", "not paid in time")
+        transition_order(
+            order, OrderStatus.CANCELLED, Actor.SYSTEM, "system", Reason.UNPAID_EXPIRED
+        )
     shipped = db.session.scalars(
         select(Order).where(
             Order.status == OrderStatus.SHIPPED, Order.shipped_at < now - receipt_after
         )
     ).all()
     for order in shipped:
-        transition_order(
-            order, OrderStatus.RECEIVED, Actor.SYSTEM, "system", "receipt confirmed automatically"
-        )
+        transition_order(order, OrderStatus.RECEIVED, Actor.SYSTEM, "system", Reason.RECEIPT_AUTO)
         order.received_at = now
     db.session.commit()
     return {"expired": len(expired), "received": len(shipped)}

@@ -6,6 +6,7 @@ from storefront.domain.orders import (
     RELEASED_STATUSES,
     Actor,
     OrderStatus,
+    Reason,
     check_transition,
     returns_stock,
 )
@@ -22,16 +23,28 @@ def open_order(order: Order, who: str) -> None:
     db.session.flush()
     db.session.add(
         OrderEvent(
-            order_id=order.id, actor=who, from_status=None, to_status=order.status, reason="placed"
+            order_id=order.id,
+            actor=who,
+            from_status=None,
+            to_status=order.status,
+            reason=Reason.PLACED,
         )
     )
     outbox.record(STATUS_EVENTS[order.status], order, status=order.status)
 
 
 def transition_order(
-    order: Order, target: OrderStatus, actor: Actor, who: str, reason: str = ""
+    order: Order,
+    target: OrderStatus,
+    actor: Actor,
+    who: str,
+    reason: str = "",
+    params: dict[str, str] | None = None,
 ) -> None:
-    """Move the order to `target` if the table allows `actor` to; flush, do not commit."""
+    """Move the order to `target` if the table allows `actor` to; flush, do not commit.
+
+    `reason` is a `Reason` code and `params` fill its text in the reader's language.
+    """
     current = OrderStatus(order.status)
     check_transition(current, target, actor)
     order.status = target
@@ -43,6 +56,7 @@ def transition_order(
             from_status=current,
             to_status=target,
             reason=reason,
+            reason_params=params or None,
         )
     )
     if target in RELEASED_STATUSES:

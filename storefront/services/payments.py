@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from storefront.domain.orders import Actor, OrderStatus
+from storefront.domain.orders import Actor, OrderStatus, Reason
 from storefront.extensions import db
 from storefront.integrations import payment_provider
 from storefront.models import Checkout, Payment, ProviderEvent, Refund
@@ -266,8 +266,9 @@ def settle(payment: Payment, state: PaymentIntentView) -> str:
     if superseded or other_paid or not pending:
         return _refund_unwanted(payment, orders)
     for order in pending:
+        reference = {"reference": payment.serial_number or payment.reference}
         transition_order(
-            order, OrderStatus.PAID, Actor.SYSTEM, "payment", f"payment {payment.serial_number}"
+            order, OrderStatus.PAID, Actor.SYSTEM, "payment", Reason.PAYMENT, reference
         )
         order.paid_at = payment.paid_at
     late = len(orders) - len(pending)
@@ -294,7 +295,15 @@ def _refund_unwanted(payment: Payment, orders) -> str:
         raise  # the job is retried; the event stays unprocessed
     payment.status, payment.refunded = "refunded", payment.amount
     for order in orders:
-        log(order, "system", f"payment {payment.serial_number} refunded automatically")
+        log(
+            order,
+            "system",
+            Reason.UNWANTED_PAYMENT_REFUNDED,
+            {
+                "reference": payment.serial_number or payment.reference,
+                "amount": str(payment.amount),
+            },
+        )
     return f"unwanted payment refunded automatically ({payment.amount})"
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from storefront.domain.events import EventName
-from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus
+from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, Reason
 from storefront.extensions import db
 from storefront.integrations import payment_provider
 from storefront.models import Order, OrderEvent, Payment, Refund
@@ -81,14 +81,14 @@ def record_refund(
     if order.status == OrderStatus.COMPLETED:
         commission.reverse(order, amount)
     actor = Actor.MERCHANT if source == "console" else Actor.SYSTEM
-    reason = f"refund {amount}"
+    params = {"amount": str(amount)}
     if order.status in RELEASED_STATUSES:
-        log(order, who, reason)  # cancelled: its quota went back already
+        log(order, who, Reason.REFUND, params)  # cancelled: its quota went back already
     elif order.refunded == order.total:
-        transition_order(order, OrderStatus.REFUNDED, actor, who, reason)
+        transition_order(order, OrderStatus.REFUNDED, actor, who, Reason.REFUND, params)
     else:
         quota.release(order, "partial_refund", amount / remaining)
-        log(order, who, f"partial {reason}")
+        log(order, who, Reason.PARTIAL_REFUND, params)
     refund = Refund(
         order_id=order.id,
         payment_id=payment.id,
@@ -104,7 +104,7 @@ def record_refund(
     return refund
 
 
-def log(order: Order, who: str, reason: str) -> None:
+def log(order: Order, who: str, reason: Reason, params: dict[str, str]) -> None:
     """Add a line to the order log without a status change (refunds, automatic actions)."""
     db.session.add(
         OrderEvent(
@@ -113,6 +113,7 @@ def log(order: Order, who: str, reason: str) -> None:
             from_status=order.status,
             to_status=order.status,
             reason=reason,
+            reason_params=params,
         )
     )
 

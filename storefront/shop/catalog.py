@@ -7,6 +7,7 @@ from storefront.extensions import db
 from storefront.input_hardening import page_number
 from storefront.models import Tenant
 from storefront.queries.catalog import active_product_or_404, store_products
+from storefront.queries.reviews import product_reviews
 from storefront.services.cart import estimate_product_tax
 from storefront.shop import bp, site
 
@@ -28,4 +29,9 @@ def home():
 def product(product_id: int):
     product = active_product_or_404(product_id)
     estimate = estimate_product_tax(g.tenant, product)
-    return render_template("shop/product.html", product=product, estimate=estimate)
+    return render_template(
+        "shop/product.html",
+        product=product,
+        estimate=estimate,
+        reviews=product_reviews(product.id),
+    )

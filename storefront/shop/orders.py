@@ -5,10 +5,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from storefront.domain.orders import Actor, TransitionRefused
+from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, next_statuses
 from storefront.input_hardening import page_number
 from storefront.queries import orders as order_queries
 from storefront.queries.notifications import shopper_notifications
+from storefront.queries.reviews import order_reviews
 from storefront.services import fulfilment
 from storefront.services.errors import Conflict
 from storefront.services.notifications import mark_all_read
@@ -39,8 +40,10 @@ def order(order_id: int):
         "shop/order.html",
         order=row,
         review_form=ReviewForm(),
+        reviews=order_reviews(row),
         payment=order_queries.order_payment(row),
         paying=request.args.get("paying"),
+        moves=next_statuses(OrderStatus(row.status), Actor.SHOPPER),
     )
 
 
@@ -50,7 +53,7 @@ def cancel_order(order_id: int):
     row = order_queries.shopper_order_or_404(current_user, order_id)
     return _act(
         row,
-        lambda: fulfilment.cancel(row, Actor.SHOPPER, "shopper", "cancelled by the shopper"),
+        lambda: fulfilment.cancel(row, Actor.SHOPPER, f"shopper:{current_user.id}"),
         _("Order cancelled."),
     )
 

@@ -1,5 +1,7 @@
 """Referral links: remember ?ref= for the checkout; promoters see their own commission."""
 
+from decimal import Decimal
+
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -35,5 +37,5 @@ def commission():
         promoter=promoter,
         records=records,
         link=link,
-        total=sum(r.amount for r in records),
+        total=sum((r.amount for r in records), Decimal("0.00")),
     )

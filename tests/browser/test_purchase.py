@@ -109,12 +109,14 @@ def test_card_purchase_ship_receive_review(
     phone.goto(order_url)
     assert "SF1234567890123" in phone.locator(".shipping").inner_text()
     assert phone.locator(".unread-count").inner_text() == "1"
+    phone.once("dialog", lambda dialog: dialog.accept())  # receipt asks first
     phone.click("#confirm-receipt")
     assert "已收货" in phone.locator(".order-status").inner_text()
     phone.locator(".review-form input[name=rating][value='5']").first.check()
     phone.locator(".review-form textarea").first.fill("质量很好，物流很快")
     phone.locator(".review-form button[type=submit]").first.click()
     assert "感谢您的评价" in phone.locator(".alert-success").inner_text()
+    assert "质量很好" in phone.locator(".review.given").first.inner_text()
     save_step(phone, "purchase-6-received-and-reviewed")
 
     desktop.reload()

@@ -328,4 +328,4 @@ def test_an_exchange_ships_a_replacement_to_confirm_again(client, a):
     with tenant_context(a.tenant.id):
         db.session.refresh(a.order)
         assert (a.order.status, a.order.tracking_number) == ("shipped", "SF2222222222222")
-        assert a.order.events[-1].reason == "exchange: SF SF2222222222222"
+        assert a.order.events[-1].reason == "exchange_shipped"

@@ -117,3 +117,12 @@ def test_the_referral_code_from_a_link_reaches_the_order(client, tenants):
     client.get(f"/s/{a.tenant.slug}/?ref={promoter.code}")
     with client.session_transaction() as session:
         assert session["ref"] == {str(a.tenant.id): promoter.code}
+
+
+def test_a_new_promoter_sees_a_zero_total(client, tenants):
+    a = tenants.a
+    login_shopper(client, a.tenant, a.shopper)
+    assert client.post(f"/s/{a.tenant.slug}/account/commission").status_code == 302
+    page = client.get(f"/s/{a.tenant.slug}/account/commission")
+    assert page.status_code == 200
+    assert "0.00" in page.get_data(as_text=True)

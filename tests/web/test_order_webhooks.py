@@ -59,7 +59,7 @@ def test_shipping_sends_a_signed_order_event_to_the_merchant(client, tenants):
     stamp = int(header.split(",")[0][2:])
     assert header == order_events.signature(endpoint.secret, stamp, body)
     page = client.get("/admin/webhooks").get_data(as_text=True)
-    assert "order.shipped" in page and "delivered" in page
+    assert "order.shipped" in page and "已送达" in page  # delivered
 
 
 def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(tenants):
