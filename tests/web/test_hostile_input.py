@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 from werkzeug.routing import Rule
 
-from storefront.tenancy import system_context, tenant_context
-from tests.support import factories
+from storefront.tenancy import system_context
+from tests.support.routes import route_values
 from tests.web.helpers import login_operator, login_shopper, login_staff
 
 HOSTILE = [
@@ -41,19 +41,6 @@ HUGE = "9" * (1 << 20)  # once per route, in every field at once
 COLLIDING_KEYS = ["endpoint", "fmt", "page", "_external", "_anchor", "_scheme", "_method", "next"]
 # Tables that record refusals on purpose (failed sign-ins are counted)
 WRITTEN_ON_REFUSAL = {"login_attempts"}
-OWN_IDS = {
-    "product_id": lambda a: a.product.id,
-    "supplier_id": lambda a: a.supplier.id,
-    "template_id": lambda a: a.template.id,
-    "address_id": lambda a: a.address.id,
-    "identity_id": lambda a: a.identity.id,
-    "order_id": lambda a: a.order.id,
-    "checkout_id": lambda a: a.order.checkout_id,
-    "payment_id": lambda a: a.payment.id,
-    "endpoint_id": lambda a: factories.webhook_endpoint().id,
-    "port": lambda a: "payment",
-    "plugin_id": lambda a: "stripe",
-}
 AREAS = {"shop.": "shopper", "site.": "shopper", "console.": "staff", "platform.": "operator"}
 
 
@@ -93,18 +80,8 @@ def _rules(app, area: str) -> list[Rule]:
 
 
 def _url(app, rule: Rule, a) -> str:
-    values = {}
-    for argument in rule.arguments:
-        if argument == "store_slug":
-            values[argument] = a.tenant.slug
-        elif argument == "fmt":
-            values[argument] = "csv"
-        else:
-            assert argument in OWN_IDS, f"map route argument {argument!r} of {rule.endpoint}"
-            with tenant_context(a.tenant.id):
-                values[argument] = OWN_IDS[argument](a)
     with app.test_request_context():
-        return app.url_for(rule.endpoint, **values)
+        return app.url_for(rule.endpoint, **route_values(rule, a))
 
 
 def _fingerprint(session) -> dict:

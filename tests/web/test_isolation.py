@@ -1,57 +1,28 @@
 """Two-tenant isolation: every console and storefront URL, with B's ids, as A's user.
 
 Routes are discovered from the URL map, so a new route is covered the day it is added; a
-route argument with no known owner fails the suite until it is mapped below.
+route argument with no known owner fails the suite until it is mapped in tests/support/routes.
 """
 
 import pytest
 from werkzeug.routing import Rule
 
-from storefront.tenancy import tenant_context
-from tests.support import factories
+from tests.support.routes import PLAIN_ARGUMENTS, route_values
 from tests.web.helpers import login_shopper, login_staff
-
-# How to find tenant B's object for each route argument.
-B_IDS = {
-    "product_id": lambda b: b.product.id,
-    "supplier_id": lambda b: b.supplier.id,
-    "template_id": lambda b: b.template.id,
-    "address_id": lambda b: b.address.id,
-    "identity_id": lambda b: b.identity.id,
-    "order_id": lambda b: b.order.id,
-    "checkout_id": lambda b: b.order.checkout_id,
-    "payment_id": lambda b: b.payment.id,
-    "endpoint_id": lambda b: _webhook_endpoint(b).id,
-}
-# Route arguments that name no object (a file format, a plugin port ...) and the value to use.
-PLAIN_ARGUMENTS = {"store_slug": None, "fmt": "csv", "port": "payment"}
-
-
-def _webhook_endpoint(b):
-    with tenant_context(b.tenant.id):
-        return factories.webhook_endpoint()
 
 
 def _rules(app, prefix: str) -> list[Rule]:
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(prefix) and set(rule.arguments) - set(PLAIN_ARGUMENTS)
+        if rule.endpoint.startswith(prefix)
+        and set(rule.arguments) - set(PLAIN_ARGUMENTS) - {"store_slug"}
     ]
 
 
 def _url(app, rule: Rule, b, slug: str | None) -> str:
-    values = {}
-    for argument in rule.arguments:
-        if argument == "store_slug":
-            values[argument] = slug
-        elif argument in PLAIN_ARGUMENTS:
-            values[argument] = PLAIN_ARGUMENTS[argument]
-        else:
-            assert argument in B_IDS, f"map route argument {argument!r} of {rule.endpoint}"
-            values[argument] = B_IDS[argument](b)
     with app.test_request_context():
-        return app.url_for(rule.endpoint, **values)
+        return app.url_for(rule.endpoint, **route_values(rule, b, slug))
 
 
 def _methods(rule: Rule) -> list[str]:

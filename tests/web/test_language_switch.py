@@ -9,22 +9,9 @@ from html import unescape
 
 import pytest
 
-from storefront.tenancy import tenant_context
-from tests.support import factories
+from tests.support.routes import route_values
 from tests.web.helpers import login_operator, login_shopper, login_staff
 
-OWN_IDS = {
-    "product_id": lambda a: a.product.id,
-    "supplier_id": lambda a: a.supplier.id,
-    "template_id": lambda a: a.template.id,
-    "address_id": lambda a: a.address.id,
-    "identity_id": lambda a: a.identity.id,
-    "order_id": lambda a: a.order.id,
-    "checkout_id": lambda a: a.order.checkout_id,
-    "payment_id": lambda a: a.payment.id,
-    "endpoint_id": lambda a: factories.webhook_endpoint().id,
-}
-PLAIN_ARGUMENTS = {"fmt": "csv", "port": "payment"}
 AREAS = {"shop.": "shopper", "console.": "staff", "platform.": "operator", "site.": None}
 
 
@@ -34,13 +21,8 @@ def _get_pages(app, a) -> list[str]:
         area = next((p for p in AREAS if rule.endpoint.startswith(p)), None)
         if area is None or "GET" not in rule.methods:
             continue
-        values = {"store_slug": a.tenant.slug} if "store_slug" in rule.arguments else {}
-        for argument in set(rule.arguments) - {"store_slug"}:
-            maker = OWN_IDS.get(argument)
-            with tenant_context(a.tenant.id):
-                values[argument] = maker(a) if maker else PLAIN_ARGUMENTS[argument]
         with app.test_request_context():
-            urls.append(app.url_for(rule.endpoint, **values))
+            urls.append(app.url_for(rule.endpoint, **route_values(rule, a)))
     return urls
 
 

@@ -1,0 +1,42 @@
+"""Route arguments for the sweeps that find every route in the URL map by themselves
+(isolation, hostile input, language switch): a store's own object for each argument. A new
+argument fails those sweeps until it is mapped here."""
+
+from werkzeug.routing import Rule
+
+from storefront.tenancy import tenant_context
+from tests.support import factories
+
+OBJECT_IDS = {
+    "product_id": lambda store: store.product.id,
+    "supplier_id": lambda store: store.supplier.id,
+    "template_id": lambda store: store.template.id,
+    "address_id": lambda store: store.address.id,
+    "identity_id": lambda store: store.identity.id,
+    "order_id": lambda store: store.order.id,
+    "checkout_id": lambda store: store.order.checkout_id,
+    "payment_id": lambda store: store.payment.id,
+    "endpoint_id": lambda store: factories.webhook_endpoint().id,
+}
+# Route arguments that name no object (a file format, a plugin port ...) and the value to use.
+PLAIN_ARGUMENTS = {"fmt": "csv", "port": "payment", "plugin_id": "stripe"}
+
+
+def object_id(rule: Rule, argument: str, store) -> int:
+    """Return `store`'s own object for a route argument (made in its tenant if needed)."""
+    assert argument in OBJECT_IDS, f"map route argument {argument!r} of {rule.endpoint}"
+    with tenant_context(store.tenant.id):
+        return OBJECT_IDS[argument](store)
+
+
+def route_values(rule: Rule, store, slug: str | None = None) -> dict:
+    """Fill every argument of `rule` with `store`'s objects (under `slug`, default its own)."""
+    values = {}
+    for argument in rule.arguments:
+        if argument == "store_slug":
+            values[argument] = slug or store.tenant.slug
+        elif argument in PLAIN_ARGUMENTS:
+            values[argument] = PLAIN_ARGUMENTS[argument]
+        else:
+            values[argument] = object_id(rule, argument, store)
+    return values
