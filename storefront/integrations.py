@@ -92,6 +92,7 @@ def platform_choice(port: Port) -> Choice | None:
         "secret_key": config["STRIPE_SECRET_KEY"],
         "webhook_secret": config.get("STRIPE_WEBHOOK_SECRET") or "",
         "api_base": config.get("STRIPE_API_BASE"),
+        "publishable_key": config.get("STRIPE_PUBLISHABLE_KEY"),
     }
     return Choice(None, "stripe", settings, 0)
 

@@ -149,6 +149,7 @@ class ProviderUnavailable(PaymentError, PortUnavailable):
 class PaymentProvider(Protocol):
     PLUGIN_ID: ClassVar[str]
     SIGNATURE_HEADER: ClassVar[str]  # the request header `parse_event` verifies
+    publishable_key: str | None  # the account's key the shopper's browser confirms cards with
 
     def create_payment(self, slip: PaymentSlip) -> PaymentIntentView:
         """Create a payment for the slip; cards are confirmed by the provider's own page script."""

@@ -26,6 +26,7 @@ from storefront.ports import (
 FEN = Decimal(100)
 # The local server accepts any key that starts with sk_: this one is no secret.
 LOCAL_SECRET_KEY = "sk_test_local"  # noqa: S105
+LOCAL_PUBLISHABLE_KEY = "pk_test_local"  # the local server's Stripe.js wants a pk_ key
 # Signatures older than five minutes are refused by the library; events dated more than
 # that into the future are refused here (clock skew allowed, a forged date is not).
 FUTURE_TOLERANCE_SECONDS = 300
@@ -50,18 +51,30 @@ class StripePayments:
     SettingsForm = StripeSettingsForm
     SIGNATURE_HEADER = "Stripe-Signature"
 
-    def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None):
+    def __init__(
+        self,
+        secret_key: str,
+        webhook_secret: str,
+        api_base: str | None = None,
+        publishable_key: str | None = None,
+    ):
         options = {"base_addresses": {"api": api_base}} if api_base else {}
         self.stripe = stripe.StripeClient(
             secret_key, max_network_retries=0 if api_base else 2, **options
         )
         self.client = self.stripe.v1
         self.webhook_secret = webhook_secret
+        self.publishable_key = publishable_key  # the same account's key for Stripe.js
         self.local = api_base is not None
 
     @classmethod
     def from_settings(cls, settings) -> "StripePayments":
-        return cls(settings["secret_key"], settings["webhook_secret"], settings.get("api_base"))
+        return cls(
+            settings["secret_key"],
+            settings["webhook_secret"],
+            settings.get("api_base"),
+            settings.get("publishable_key"),
+        )
 
     def create_payment(self, slip: PaymentSlip) -> PaymentIntentView:
         """Create a PaymentIntent for the slip (seed 004 [0021]).
@@ -130,7 +143,12 @@ class LocalStripePayments(StripePayments):
 
     @classmethod
     def from_settings(cls, settings) -> "LocalStripePayments":
-        return cls(LOCAL_SECRET_KEY, settings["webhook_secret"], settings["api_base"])
+        return cls(
+            LOCAL_SECRET_KEY,
+            settings["webhook_secret"],
+            settings["api_base"],
+            LOCAL_PUBLISHABLE_KEY,
+        )
 
 
 def _slip_metadata(slip: PaymentSlip) -> dict:

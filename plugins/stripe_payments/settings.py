@@ -29,6 +29,13 @@ class StripeSettingsForm(Form):
             Regexp(r"^(sk|rk)_(live|test)_\w+$", message=N_("Stripe keys start with sk_ or rk_.")),
         ],
     )
+    publishable_key = StringField(
+        N_("Publishable key"),
+        validators=[
+            DataRequired(message=N_("This field is required.")),
+            Regexp(r"^pk_(live|test)_\w+$", message=N_("Publishable keys start with pk_.")),
+        ],
+    )
     webhook_secret = webhook_secret_field()
 
 

@@ -76,6 +76,11 @@ def start_payment(
     return payment, _send_slip(payment, return_url)
 
 
+def browser_key() -> str | None:
+    """Return the publishable key of the account the tenant pays through, for Stripe.js."""
+    return payment_provider().publishable_key
+
+
 def _resume(live: Payment, method: str, return_url: str) -> PaymentIntentView | None:
     """Return the live payment's intent if it serves `method`; else cancel it at the provider."""
     view = (

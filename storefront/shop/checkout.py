@@ -26,7 +26,7 @@ from storefront.queries.shoppers import chosen_identity
 from storefront.security import payment_page_policy
 from storefront.services.cart import build_cart
 from storefront.services.checkout import CheckoutRefused, PlacementRequest, place_order
-from storefront.services.payments import PaymentRefused, start_payment
+from storefront.services.payments import PaymentRefused, browser_key, start_payment
 from storefront.shop import bp
 from storefront.shop.cart_session import cart_items, clear_cart
 from storefront.shop.forms import CheckoutForm, PaymentForm
@@ -115,7 +115,7 @@ def _card_page(placed, view):
             "shop/pay_card.html",
             checkout=placed,
             client_secret=view.client_secret,
-            publishable_key=config["STRIPE_PUBLISHABLE_KEY"],
+            publishable_key=browser_key(),
             stripe_js_url=config["STRIPE_JS_URL"],
             done_url=url_for("shop.order", order_id=placed.orders[0].id, paying=1),
         )

@@ -41,6 +41,11 @@ def test_each_plugin_declares_its_port_form_secrets_and_sandbox_twin(plugin_id):
             {"secret_key": "sk_live_x", "webhook_secret": "x"},
             "webhook_secret",
         ),
+        (
+            StripeSettingsForm,
+            {"secret_key": "sk_live_x", "publishable_key": "sk_live_x"},
+            "publishable_key",
+        ),
         (LocalStripeSettingsForm, {"api_base": "http://10.0.0.5:8420"}, "api_base"),
         (LocalStripeSettingsForm, {"api_base": "https://127.0.0.1:8420"}, "api_base"),
     ],
@@ -51,7 +56,11 @@ def test_stripe_settings_are_checked(form, values, bad):
 
 
 def test_good_stripe_settings_pass():
-    values = {"secret_key": "sk_test_abc", "webhook_secret": "whsec_1"}
+    values = {
+        "secret_key": "sk_test_abc",
+        "publishable_key": "pk_test_abc",
+        "webhook_secret": "whsec_1",
+    }
     assert StripeSettingsForm(MultiDict(values)).validate()
     local = {"api_base": "http://127.0.0.1:8420", "webhook_secret": "whsec_1"}
     assert LocalStripeSettingsForm(MultiDict(local)).validate()

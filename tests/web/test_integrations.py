@@ -19,6 +19,7 @@ from storefront.integrations import (
 )
 from storefront.ports import MailMessage, Port
 from storefront.services.integrations import SettingsRefused, save_plugin_settings
+from storefront.services.payments import browser_key
 from storefront.tenancy import system_context, tenant_context
 
 SECRET_A = "whsec_alpha_only_secret_1234"
@@ -40,6 +41,22 @@ def test_a_tenant_without_settings_pays_through_the_platform_account(tenants):
     assert registry.get(Port.PAYMENT, tenants.b.tenant.id) is adapter
     with pytest.raises(NotConfigured):
         registry.get(Port.MAIL, tenants.a.tenant)
+
+
+def test_the_card_page_uses_the_publishable_key_of_the_tenant_s_own_account(client, tenants):
+    a = tenants.a
+    configure(
+        a.tenant,
+        Port.PAYMENT,
+        "stripe",
+        secret_key="sk_test_alpha",
+        publishable_key="pk_test_alpha",
+        webhook_secret=SECRET_A,
+    )
+    with tenant_context(a.tenant.id):
+        assert browser_key() == "pk_test_alpha"
+    with tenant_context(tenants.b.tenant.id):
+        assert browser_key() == "pk_test_local"  # B pays through the platform's account
 
 
 def test_tenant_a_settings_never_reach_tenant_b(tenants, stripe_server):
