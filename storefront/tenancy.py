@@ -211,6 +211,12 @@ def _share_tenant_with_postgres(conn, cursor, statement, parameters, context, ex
     conn.info[_SHARED] = wanted
 
 
+@event.listens_for(Engine, "begin")
+def _start_unshared(conn) -> None:
+    # a new transaction has no settings: the same as no tenant and no system context
+    conn.info[_SHARED] = (False, None)
+
+
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 @event.listens_for(Engine, "rollback_savepoint")
