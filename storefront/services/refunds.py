@@ -12,14 +12,13 @@ from sqlalchemy import select
 
 from storefront.domain.events import EventName
 from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, Reason
+from storefront.domain.refunds import CENT, refundable, released_share, spread
 from storefront.extensions import db
 from storefront.integrations import payment_provider
 from storefront.models import Order, OrderEvent, Payment, Refund
 from storefront.ports import PaymentError
 from storefront.services import commission, outbox, quota
 from storefront.services.orders import transition_order
-
-CENT = Decimal("0.01")
 
 
 class RefundRefused(Exception):
@@ -54,7 +53,8 @@ def refund_order(order: Order, amount: Decimal, who: str, request_key: str) -> R
         return earlier
     if payment is None:
         raise RefundRefused("not_paid")
-    if not CENT <= amount <= min(order.total - order.refunded, payment.amount - payment.refunded):
+    limit = refundable(order.total - order.refunded, payment.amount - payment.refunded)
+    if not CENT <= amount <= limit:
         raise RefundRefused("invalid_amount")
     try:
         made = payment_provider().refund(payment.reference, amount, key)
@@ -87,7 +87,7 @@ def record_refund(
     elif order.refunded == order.total:
         transition_order(order, OrderStatus.REFUNDED, actor, who, Reason.REFUND, params)
     else:
-        quota.release(order, "partial_refund", amount / remaining)
+        quota.release(order, "partial_refund", released_share(amount, remaining))
         log(order, who, Reason.PARTIAL_REFUND, params)
     refund = Refund(
         order_id=order.id,
@@ -123,12 +123,11 @@ def book_provider_refunds(payment: Payment, provider_total: Decimal, source: str
     extra = min(provider_total, payment.amount) - payment.refunded
     if extra <= 0:
         return ""  # nothing new: the refunds we made ourselves are booked already
-    booked = extra
-    for order_id in sorted(o.id for o in payment.checkout.orders):
-        order = locked(Order, order_id)
-        part = min(extra, order.total - order.refunded)
+    orders = [locked(Order, order_id) for order_id in sorted(o.id for o in payment.checkout.orders)]
+    for order, part in zip(
+        orders, spread(extra, [o.total - o.refunded for o in orders]), strict=True
+    ):
         if part > 0:
             key = f"{source}-{payment.id}-{order.id}-{payment.refunded + part}"
             record_refund(order, payment, part, source, "provider", key)
-            extra -= part
-    return f"{source} refund {booked} booked"
+    return f"{source} refund {extra} booked"
