@@ -42,7 +42,19 @@ DELIVERY_STATUS_LABELS = {
     "delivered": _l("Delivered"),
     "failed": _l("Failed"),
 }
+EVENT_NAME_LABELS = {
+    "order.placed": _l("Order placed"),
+    "order.paid": _l("Order paid"),
+    "order.shipped": _l("Order shipped"),
+    "order.received": _l("Order received"),
+    "order.completed": _l("Order completed"),
+    "order.cancelled": _l("Order cancelled"),
+    "order.refunded": _l("Order refunded"),
+    "order.returned": _l("Order returned"),
+    "refund.made": _l("Refund made"),
+}
 LABELS = {
+    "event_name": EVENT_NAME_LABELS,
     "payment_method": PAYMENT_METHOD_LABELS,
     "payment_status": PAYMENT_STATUS_LABELS,
     "delivery_status": DELIVERY_STATUS_LABELS,

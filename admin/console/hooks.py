@@ -1,4 +1,4 @@
-"""The merchant's webhook endpoints and the delivery log."""
+"""The merchant's webhook endpoints, the delivery log and events waiting to be retried."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,7 +8,9 @@ from admin.console import bp
 from admin.forms import ConfirmForm, WebhookEndpointForm
 from storefront.input_hardening import page_number
 from storefront.queries.hooks import deliveries, endpoint, endpoints
+from storefront.queries.outbox import stuck_events
 from storefront.services.order_events import add_endpoint, delete_endpoint
+from storefront.services.outbox import retry_now
 from storefront.services.webhook_targets import UnsafeEndpoint
 
 REFUSALS = {
@@ -38,7 +40,16 @@ def webhooks():
         form=form,
         endpoints=endpoints(),
         deliveries=deliveries(page, current_app.config["PAGE_SIZE"]),
+        stuck=stuck_events(),
     )
+
+
+@bp.route("/events/<int:event_id>/retry", methods=["POST"])
+def retry_event(event_id: int):
+    if ConfirmForm().validate_on_submit():
+        retry_now(event_id)
+        flash(_("The event is sent to its subscribers again."), "success")
+    return redirect(url_for("console.webhooks"))
 
 
 @bp.route("/webhooks/<int:endpoint_id>/delete", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from storefront.events import subscribers_for
 from storefront.extensions import db
 from storefront.models import Order, OutboxEvent
 from storefront.models.types import utcnow
+from storefront.services.errors import NotFound
 
 logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = (10, 60, 300, 1800, 7200)  # then every two hours, until it goes through
@@ -27,6 +28,17 @@ def record(name: EventName, order: Order | None = None, **facts: object) -> None
     """Write `name` into the outbox of the current transaction (dispatched after commit)."""
     data = {key: None if value is None else str(value) for key, value in facts.items()}
     db.session.add(OutboxEvent(name=name, order_id=order.id if order else None, data=data))
+
+
+def retry_now(event_id: int) -> None:
+    """Make a postponed event due at once (the merchant's retry); it dispatches after commit."""
+    row = db.session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id))
+    if row is None:
+        raise NotFound("OutboxEvent")
+    if row.dispatched_at is None:
+        row.next_attempt_at = utcnow()
+        db.session.commit()
+        db.session.info.setdefault(_READY, set()).add(row.tenant_id)
 
 
 def take_ready_tenants() -> set[int]:

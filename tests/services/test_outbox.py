@@ -18,7 +18,7 @@ from storefront.queries import row_or_none
 from storefront.services import fulfilment, outbox
 from storefront.services.orders import transition_order
 from storefront.tenancy import tenant_context
-from tests.web.helpers import login_shopper
+from tests.web.helpers import login_shopper, login_staff
 
 
 @pytest.fixture
@@ -127,3 +127,31 @@ def test_with_redis_the_dispatcher_is_a_job_on_the_events_queue(app, tenants, re
         app.config["REDIS_URL"] = None
         app.extensions.pop("redis", None)
     assert [name for name, *_ in heard] == [EventName.ORDER_RECEIVED]
+
+
+def test_the_merchant_sees_a_failing_event_and_retries_it(app, client, tenants):
+    a, outcomes = tenants.a, [ConnectionError("the customs gateway is down"), None]
+
+    def flaky(event):
+        outcome = outcomes.pop(0)
+        if outcome:
+            raise outcome
+
+    subscriber = Subscriber("customs-gateway", frozenset({EventName.ORDER_RECEIVED}), flaky)
+    subscribe(app, subscriber)
+    try:
+        with tenant_context(a.tenant.id):
+            _ship(a.order)
+            fulfilment.confirm_receipt(a.order)
+            outbox.dispatch_pending()
+            row = db.session.scalar(select(OutboxEvent))
+        login_staff(client, a.owner)
+        page = client.get("/admin/webhooks").get_data(as_text=True)
+        assert "customs-gateway: ConnectionError" in page and "订单已收货" in page
+        response = client.post(f"/admin/events/{row.id}/retry")
+        assert response.status_code == 302
+    finally:
+        app.extensions["subscribers"].remove(subscriber)
+    assert outcomes == [] and row.dispatched_at is not None
+    page = client.get("/admin/webhooks").get_data(as_text=True)
+    assert "customs-gateway" not in page

@@ -11,6 +11,7 @@ from storefront.models import (
     Checkout,
     Order,
     OrderLine,
+    OutboxEvent,
     Payment,
     PlatformOperator,
     Product,
@@ -239,6 +240,16 @@ def payment(order_row) -> Payment:
 
 def webhook_endpoint(url: str = "https://hooks.example.com/kuajing") -> WebhookEndpoint:
     row = WebhookEndpoint(url=url, secret=f"whsec_test_{next(_seq)}")
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def outbox_event(order_row: Order) -> OutboxEvent:
+    """An order event whose subscribers failed once (a merchant may retry it)."""
+    row = OutboxEvent(
+        name="order.paid", order_id=order_row.id, attempts=1, last_error="test: ConnectionError"
+    )
     db.session.add(row)
     db.session.flush()
     return row

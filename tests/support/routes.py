@@ -17,6 +17,7 @@ OBJECT_IDS = {
     "checkout_id": lambda store: store.order.checkout_id,
     "payment_id": lambda store: store.payment.id,
     "endpoint_id": lambda store: factories.webhook_endpoint().id,
+    "event_id": lambda store: factories.outbox_event(store.order).id,
 }
 # Route arguments that name no object (a file format, a plugin port ...) and the value to use.
 PLAIN_ARGUMENTS = {"fmt": "csv", "port": "payment", "plugin_id": "stripe"}
