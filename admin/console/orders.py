@@ -10,7 +10,13 @@ from flask_login import current_user
 from admin.console import bp
 from admin.exports import export_response
 from admin.forms import RefundForm, ShipForm
-from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, next_statuses
+from storefront.domain.orders import (
+    Actor,
+    OrderStatus,
+    TransitionRefused,
+    next_statuses,
+    refund_allowed,
+)
 from storefront.input_hardening import page_number
 from storefront.queries import commission as commission_queries
 from storefront.queries import orders as order_queries
@@ -40,14 +46,17 @@ def export_orders(fmt: str):
 @bp.route("/orders/<int:order_id>")
 def order(order_id: int):
     row = order_queries.console_order_or_404(order_id)
+    payment = order_queries.order_payment(row)
+    paid = payment is not None and payment.status == "succeeded"
     return render_template(
         "admin/order.html",
         order=row,
         ship_form=ShipForm(),
         refund_form=RefundForm(),
         refund_key=uuid.uuid4().hex,
-        payment=order_queries.order_payment(row),
+        payment=payment,
         moves=next_statuses(OrderStatus(row.status), Actor.MERCHANT),
+        can_refund=refund_allowed(OrderStatus(row.status), paid) and row.refunded < row.total,
     )
 
 

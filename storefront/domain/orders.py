@@ -103,6 +103,14 @@ def check_shipment(current: OrderStatus, exchange: bool) -> None:
         raise TransitionRefused("illegal_transition", current, S.SHIPPED)
 
 
+def refund_allowed(current: OrderStatus, paid: bool) -> bool:
+    """Say whether the merchant may still give money back: wherever the table allows a refund,
+    and for a paid order the merchant cancelled (it stays cancelled; the refund is logged)."""
+    if not paid:
+        return False
+    return current == S.CANCELLED or S.REFUNDED in next_statuses(current, Actor.MERCHANT)
+
+
 def next_statuses(current: OrderStatus, actor: Actor) -> list[OrderStatus]:
     """Return the statuses `actor` may move an order to from `current`."""
     return [to for (frm, to), actors in TRANSITIONS.items() if frm == current and actor in actors]

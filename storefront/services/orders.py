@@ -1,6 +1,8 @@
 """The one writer of order status: every change goes through here, is logged and raises its
 domain event into the outbox (dispatched after the use case commits)."""
 
+from sqlalchemy import select
+
 from storefront.domain.events import STATUS_EVENTS
 from storefront.domain.orders import (
     RELEASED_STATUSES,
@@ -45,7 +47,7 @@ def transition_order(
 
     `reason` is a `Reason` code and `params` fill its text in the reader's language.
     """
-    current = OrderStatus(order.status)
+    current = _lock(order)
     check_transition(current, target, actor)
     order.status = target
     db.session.add(
@@ -65,3 +67,14 @@ def transition_order(
         stock.give_back(order)
     outbox.record(STATUS_EVENTS[target], order, status=target, previous=current)
     db.session.flush()
+
+
+def _lock(order: Order) -> OrderStatus:
+    """Lock the order's row and return its committed status (SPEC §5: each move once).
+
+    Concurrent requests queue here; the second of two identical moves then finds the first
+    one's status and is refused, instead of moving (and releasing quota and stock) twice.
+    """
+    status = db.session.scalar(select(Order.status).where(Order.id == order.id).with_for_update())
+    order.status = status  # what another transaction committed before we got the lock
+    return OrderStatus(status)

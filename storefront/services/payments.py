@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from storefront.domain.orders import Actor, OrderStatus, Reason
 from storefront.extensions import db
 from storefront.integrations import payment_provider
-from storefront.models import Checkout, Payment, ProviderEvent, Refund
+from storefront.models import Checkout, Order, Payment, ProviderEvent, Refund
 from storefront.models.types import utcnow
 from storefront.ports import (
     PayerDetails,
@@ -259,7 +259,8 @@ def settle(payment: Payment, state: PaymentIntentView) -> str:
         return "amount or currency mismatch: not marked paid"
     superseded = payment.status == "canceled"
     _record_return(payment, state)
-    orders = payment.checkout.orders
+    # fresh and locked: a shopper may be cancelling one of them right now
+    orders = [locked(Order, order.id) for order in payment.checkout.orders]
     other_paid = db.session.scalar(
         select(Payment.id).where(
             Payment.checkout_id == payment.checkout_id,

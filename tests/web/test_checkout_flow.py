@@ -272,6 +272,21 @@ def test_partial_then_full_refund_through_the_provider_releases_quota(client, a)
     assert total == D("0.00")
 
 
+def test_a_paid_order_the_merchant_cancels_is_then_refunded(client, a):
+    order, payment = placed_with_payment(client, a)
+    confirm(client, payment, "evt_paid_cancel")
+    client.post(f"/s/{a.tenant.slug}/logout")
+    login_staff(client, a.owner)
+    assert client.post(f"/admin/orders/{order.id}/cancel").status_code == 302
+    detail = client.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert f"/admin/orders/{order.id}/refund" in detail  # cancelled, yet paid: refund offered
+    assert refund(client, order, "877.45").status_code == 302
+    with tenant_context(a.tenant.id):
+        db.session.refresh(order)
+        assert (order.status, order.refunded) == ("cancelled", D("877.45"))
+        assert order.events[-1].reason == "refund"
+
+
 def test_orders_list_filters_and_exports(client, a):
     login_staff(client, a.owner)
     listing = client.get(f"/admin/orders?status=paid&number={a.order.number[-6:]}")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from storefront.domain.orders import Actor, OrderStatus, next_statuses
+from storefront.domain.orders import Actor, OrderStatus, next_statuses, refund_allowed
 from storefront.tenancy import tenant_context
 from tests.web.helpers import login_shopper, login_staff
 
@@ -57,6 +57,8 @@ def test_every_status_target_and_actor(app, session, tenants, status):
     for target in OrderStatus:
         for actor in Actor:
             allowed = target in next_statuses(status, actor)
+            if (actor, target) == (Actor.MERCHANT, OrderStatus.REFUNDED):
+                allowed = refund_allowed(status, paid=True)  # the order's payment succeeded
             action = ACTIONS[actor].get(target)
             if action is None:
                 assert not allowed or actor is Actor.SYSTEM, (status, target, actor)
@@ -99,3 +101,15 @@ def test_removing_an_identity_and_deleting_a_template_ask_first(client, tenants)
     login_staff(client, a.owner)
     templates = client.get("/admin/tax-templates").get_data(as_text=True)
     assert re.search(r'<form[^>]*/tax-templates/\d+/delete"[^>]*data-confirm=', templates)
+
+
+def test_back_from_paying_the_order_page_offers_no_second_payment(client, session, tenants):
+    a = tenants.a
+    _set_status(session, a, OrderStatus.PENDING_PAYMENT)
+    login_shopper(client, a.tenant, a.shopper)
+    pay_link = f"/s/{a.tenant.slug}/pay/{a.order.checkout_id}"
+    waiting = client.get(f"/s/{a.tenant.slug}/orders/{a.order.id}?paying=1")
+    assert "正在等待支付机构确认付款" in waiting.get_data(as_text=True)
+    assert pay_link not in waiting.get_data(as_text=True)  # no Pay button to pay twice
+    later = client.get(f"/s/{a.tenant.slug}/orders/{a.order.id}")
+    assert pay_link in later.get_data(as_text=True)
