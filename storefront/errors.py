@@ -11,8 +11,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from storefront.domain.errors import Refused
 from storefront.extensions import db
 from storefront.services.errors import NotFound
+from storefront.services.integrations import SettingsRefused
+from storefront.shop.messages import refusal_message
 
 # Seconds a client is asked to wait when the database cannot be reached.
 RETRY_AFTER_SECONDS = 30
@@ -22,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(NotFound, lambda error: _http_error(HTTPNotFound()))
+    app.register_error_handler(Refused, _refused)
     for unavailable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unavailable, _database_unavailable)
 
@@ -52,6 +56,15 @@ def _csrf_error(error: CSRFError):
     if wants_json():
         return json_error(400, "csrf_failed", message)
     return render_template("errors/error.html", status=400, message=message), 400
+
+
+def _refused(refused: Refused):
+    """A refusal no view mapped is a 409 in the reader's words, never a 500."""
+    message = refusal_message(refused)
+    if wants_json():
+        fields = refused.errors if isinstance(refused, SettingsRefused) else None
+        return json_error(409, refused.code, message, fields)
+    return render_template("errors/error.html", status=409, message=message), 409
 
 
 def _database_unavailable(error):

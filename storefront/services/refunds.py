@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused, provider_code
 from storefront.domain.events import EventName
 from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, Reason
 from storefront.extensions import db
@@ -20,12 +21,6 @@ from storefront.services import commission, outbox, quota
 from storefront.services.orders import transition_order
 
 CENT = Decimal("0.01")
-
-
-class RefundRefused(Exception):
-    def __init__(self, code: str, message: str = "") -> None:
-        super().__init__(code)
-        self.code, self.message = code, message
 
 
 def locked(model, row_id: int):
@@ -53,13 +48,13 @@ def refund_order(order: Order, amount: Decimal, who: str, request_key: str) -> R
     if earlier is not None:  # the same request again (double submit, retry): nothing more
         return earlier
     if payment is None:
-        raise RefundRefused("not_paid")
+        raise Refused(ErrorCode.NOT_PAID)
     if not CENT <= amount <= min(order.total - order.refunded, payment.amount - payment.refunded):
-        raise RefundRefused("invalid_amount")
+        raise Refused(ErrorCode.INVALID_AMOUNT)
     try:
         made = payment_provider().refund(payment.reference, amount, key)
     except PaymentError as error:
-        raise RefundRefused(error.code, error.message) from error
+        raise Refused(provider_code(error.code), error.message) from error
     refund = record_refund(order, payment, amount, "console", who, key, made.reference)
     db.session.commit()
     return refund

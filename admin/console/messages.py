@@ -1,0 +1,36 @@
+"""The merchant's wording for every refusal a console page shows."""
+
+from flask_babel import gettext as _
+
+from storefront.domain.errors import ErrorCode, Refused
+
+
+def console_messages(reason: str) -> dict[ErrorCode, str]:
+    """Map each refusal code to its console message; `reason` is the provider's text."""
+    provider_refusal = _("The refund was not made: %(reason)s", reason=reason)
+    wrong_state = _("This action does not fit the order's current state.")
+    return {
+        ErrorCode.NOT_PAID: _("The refund was not made: the order has no settled payment."),
+        ErrorCode.INVALID_AMOUNT: _(
+            "The refund was not made: the amount must be at least ¥0.01 and at most what "
+            "is left to refund."
+        ),
+        ErrorCode.UNAVAILABLE: _(
+            "The payment service cannot be reached. Please try again shortly."
+        ),
+        ErrorCode.CARD_DECLINED: provider_refusal,
+        ErrorCode.PROVIDER_ERROR: provider_refusal,
+        ErrorCode.INVALID_TRACKING: _("Choose a carrier and enter a valid tracking number."),
+        ErrorCode.ILLEGAL_TRANSITION: wrong_state,
+        ErrorCode.NOT_ALLOWED_FOR_ACTOR: wrong_state,
+        ErrorCode.DUPLICATE_SUPPLIER: _("A supplier with this name already exists."),
+        ErrorCode.DUPLICATE_SKU: _("Another product already has this SKU."),
+        ErrorCode.DUPLICATE_TAX_TEMPLATE: _("A template with this name already exists."),
+        ErrorCode.DUPLICATE_EMAIL: _("This e-mail is already in use."),
+    }
+
+
+def console_message(refused: Refused) -> str:
+    """Say why the console refused, in the merchant's language."""
+    messages = console_messages(refused.message or refused.code)
+    return messages.get(refused.code, _("This action does not fit the current state."))
