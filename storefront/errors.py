@@ -15,7 +15,6 @@ from storefront.domain.errors import Refused
 from storefront.extensions import db
 from storefront.services.errors import NotFound
 from storefront.services.integrations import SettingsRefused
-from storefront.shop.messages import refusal_message
 
 # Seconds a client is asked to wait when the database cannot be reached.
 RETRY_AFTER_SECONDS = 30
@@ -60,6 +59,9 @@ def _csrf_error(error: CSRFError):
 
 def _refused(refused: Refused):
     """A refusal no view mapped is a 409 in the reader's words, never a 500."""
+    # Imported here: the shop's forms import this module while the shop package loads.
+    from storefront.shop.messages import refusal_message
+
     message = refusal_message(refused)
     if wants_json():
         fields = refused.errors if isinstance(refused, SettingsRefused) else None
