@@ -11,7 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from storefront.domain.errors import Refused
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.services.errors import NotFound
 from storefront.services.integrations import SettingsRefused
@@ -53,7 +53,7 @@ def _http_error(error: HTTPException):
 def _csrf_error(error: CSRFError):
     message = _("The form has expired or was tampered with. Please reload the page and try again.")
     if wants_json():
-        return json_error(400, "csrf_failed", message)
+        return json_error(400, ErrorCode.CSRF_FAILED, message)
     return render_template("errors/error.html", status=400, message=message), 400
 
 
@@ -77,7 +77,7 @@ def _database_unavailable(error):
     g._login_user = AnonymousUserMixin()  # the page must not look the account up again
     message = _("The service is briefly unavailable. Please try again in a moment.")
     if wants_json():
-        body, status = json_error(503, "service_unavailable", message)
+        body, status = json_error(503, ErrorCode.SERVICE_UNAVAILABLE, message)
     else:
         body, status = render_template("errors/error.html", status=503, message=message), 503
     return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -8,7 +8,7 @@ with that tenant's settings.
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
-from storefront.domain.errors import Refused
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.errors import json_error
 from storefront.extensions import csrf, db
 from storefront.integrations import UnknownPlugin, registry
@@ -27,7 +27,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 def payment_callback(plugin_id: str, store_slug: str | None = None):
     account = _account(plugin_id, store_slug)
     if account is None:
-        return json_error(404, "unknown_plugin", f"no callbacks for {plugin_id!r} here")
+        return json_error(404, ErrorCode.UNKNOWN_PLUGIN, f"no callbacks for {plugin_id!r} here")
     tenant_id, adapter = account
     header = request.headers.get(adapter.SIGNATURE_HEADER, "")
     try:

@@ -27,6 +27,11 @@ def console_messages(reason: str) -> dict[ErrorCode, str]:
         ErrorCode.DUPLICATE_SKU: _("Another product already has this SKU."),
         ErrorCode.DUPLICATE_TAX_TEMPLATE: _("A template with this name already exists."),
         ErrorCode.DUPLICATE_EMAIL: _("This e-mail is already in use."),
+        ErrorCode.BAD_URL: _("Enter a full address such as https://example.com/hooks."),
+        ErrorCode.HTTPS_REQUIRED: _("Use an https:// address."),
+        ErrorCode.UNRESOLVABLE: _("This host name cannot be found."),
+        ErrorCode.NOT_PUBLIC: _("Webhooks can only go to public internet addresses."),
+        ErrorCode.UNREACHABLE: _("No HTTP answer"),
     }
 
 
@@ -34,3 +39,8 @@ def console_message(refused: Refused) -> str:
     """Say why the console refused, in the merchant's language."""
     messages = console_messages(refused.message or refused.code)
     return messages.get(refused.code, _("This action does not fit the current state."))
+
+
+def delivery_error(last_error: str | None) -> str | None:
+    """Word a delivery's error: our code in the merchant's language, a receiver's answer as is."""
+    return console_messages("").get(last_error, last_error)

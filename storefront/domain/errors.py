@@ -37,9 +37,21 @@ class ErrorCode(StrEnum):
     DUPLICATE_EMAIL = "duplicate_email"
     UNKNOWN_LIMIT_POLICY = "unknown_limit_policy"
     INVALID_SETTINGS = "invalid_settings"  # plugin settings; the fields say what is wrong
+    # merchant webhook endpoints: https to public addresses only
+    BAD_URL = "bad_url"
+    HTTPS_REQUIRED = "https_required"
+    UNRESOLVABLE = "unresolvable"
+    NOT_PUBLIC = "not_public"
+    # any delivery failure short of an HTTP answer, so the log cannot tell open ports from closed
+    UNREACHABLE = "unreachable"
     # sign-in: one code for every wrong part, so a refusal never says which one
     WRONG_CREDENTIALS = "wrong_credentials"
     THROTTLED = "throttled"
+    # the web error layer's own answers
+    CSRF_FAILED = "csrf_failed"
+    INVALID_CHARACTERS = "invalid_characters"  # NUL or control characters in the input
+    SERVICE_UNAVAILABLE = "service_unavailable"  # the database cannot be reached: a 503
+    UNKNOWN_PLUGIN = "unknown_plugin"  # a callback URL naming no configured payment plugin
     # provider callbacks and other port codes, answered to machines or logged
     FOREIGN_PAYMENT = "foreign_payment"  # an account's event naming another account's payment
     INVALID_SIGNATURE = "invalid_signature"
@@ -55,10 +67,15 @@ class ErrorCode(StrEnum):
     NOT_XML = "not_xml"
 
 
-# Codes no page shows as a sentence: webhook answers, job logs and failure records, plugin
-# settings (shown through their fields) and a limit policy the form's choices rule out.
+# Codes no message table words: webhook answers, job logs and failure records, plugin
+# settings (shown through their fields), a limit policy the form's choices rule out, and the
+# error layer's answers, worded where they are answered.
 INTERNAL_CODES = frozenset(
     {
+        ErrorCode.CSRF_FAILED,
+        ErrorCode.INVALID_CHARACTERS,
+        ErrorCode.SERVICE_UNAVAILABLE,
+        ErrorCode.UNKNOWN_PLUGIN,
         ErrorCode.INVALID_SETTINGS,
         ErrorCode.UNKNOWN_LIMIT_POLICY,
         ErrorCode.FOREIGN_PAYMENT,
