@@ -11,8 +11,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.services.errors import NotFound
+from storefront.services.integrations import SettingsRefused
 
 # Seconds a client is asked to wait when the database cannot be reached.
 RETRY_AFTER_SECONDS = 30
@@ -22,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(NotFound, lambda error: _http_error(HTTPNotFound()))
+    app.register_error_handler(Refused, _refused)
     for unavailable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unavailable, _database_unavailable)
 
@@ -50,8 +53,20 @@ def _http_error(error: HTTPException):
 def _csrf_error(error: CSRFError):
     message = _("The form has expired or was tampered with. Please reload the page and try again.")
     if wants_json():
-        return json_error(400, "csrf_failed", message)
+        return json_error(400, ErrorCode.CSRF_FAILED, message)
     return render_template("errors/error.html", status=400, message=message), 400
+
+
+def _refused(refused: Refused):
+    """A refusal no view mapped is a 409 in the reader's words, never a 500."""
+    # Imported here: the shop's forms import this module while the shop package loads.
+    from storefront.shop.messages import refusal_message
+
+    message = refusal_message(refused)
+    if wants_json():
+        fields = refused.errors if isinstance(refused, SettingsRefused) else None
+        return json_error(409, refused.code, message, fields)
+    return render_template("errors/error.html", status=409, message=message), 409
 
 
 def _database_unavailable(error):
@@ -62,7 +77,7 @@ def _database_unavailable(error):
     g._login_user = AnonymousUserMixin()  # the page must not look the account up again
     message = _("The service is briefly unavailable. Please try again in a moment.")
     if wants_json():
-        body, status = json_error(503, "service_unavailable", message)
+        body, status = json_error(503, ErrorCode.SERVICE_UNAVAILABLE, message)
     else:
         body, status = render_template("errors/error.html", status=503, message=message), 503
     return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}

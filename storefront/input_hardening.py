@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 from wtforms import DecimalField, IntegerField
 
+from storefront.domain.errors import ErrorCode
 from storefront.errors import json_error, wants_json
 
 MAX_INT = 2**31 - 1  # PostgreSQL integer, the type of every id and count column
@@ -122,7 +123,7 @@ def _texts(values) -> list[str]:
 
 def _refuse(message: str) -> None:
     if wants_json():
-        abort(make_response(*json_error(400, "invalid_characters", message)))
+        abort(make_response(*json_error(400, ErrorCode.INVALID_CHARACTERS, message)))
     abort(make_response(render_template("errors/error.html", status=400, message=message), 400))
 
 

@@ -8,6 +8,7 @@ with that tenant's settings.
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.errors import json_error
 from storefront.extensions import csrf, db
 from storefront.integrations import UnknownPlugin, registry
@@ -15,7 +16,7 @@ from storefront.jobs import enqueue
 from storefront.jobs.payments import apply_payment_event
 from storefront.models import Tenant
 from storefront.ports import InvalidSignature, Port
-from storefront.services.callbacks import CallbackRefused, accept_payment_event
+from storefront.services.callbacks import accept_payment_event
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
@@ -26,13 +27,13 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 def payment_callback(plugin_id: str, store_slug: str | None = None):
     account = _account(plugin_id, store_slug)
     if account is None:
-        return json_error(404, "unknown_plugin", f"no callbacks for {plugin_id!r} here")
+        return json_error(404, ErrorCode.UNKNOWN_PLUGIN, f"no callbacks for {plugin_id!r} here")
     tenant_id, adapter = account
     header = request.headers.get(adapter.SIGNATURE_HEADER, "")
     try:
         event = adapter.parse_event(request.get_data(cache=False), header)
         recorded = accept_payment_event(event, plugin_id, tenant_id)
-    except (InvalidSignature, CallbackRefused) as refused:
+    except (InvalidSignature, Refused) as refused:
         return json_error(400, refused.code, refused.message)
     if recorded is None:
         return jsonify({"received": True, "duplicate": True})

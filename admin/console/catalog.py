@@ -4,12 +4,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from admin.console import bp
+from admin.console.messages import console_message
 from admin.forms import TAX_TAGS, ProductForm, SupplierForm, choices
+from storefront.domain.errors import Refused
 from storefront.input_hardening import page_number, record_id
 from storefront.queries import catalog as catalog_queries
 from storefront.queries import tax as tax_queries
 from storefront.services import catalog
-from storefront.services.errors import Conflict
 
 
 @bp.route("/suppliers")
@@ -25,8 +26,8 @@ def edit_supplier(supplier_id: int | None = None):
     if form.validate_on_submit():
         try:
             catalog.save_supplier(supplier, form.data)
-        except Conflict:
-            form.name.errors.append(_("A supplier with this name already exists."))
+        except Refused as refused:
+            form.name.errors.append(console_message(refused))
         else:
             flash(_("Supplier saved."), "success")
             return redirect(url_for("console.suppliers"))
@@ -67,8 +68,8 @@ def edit_product(product_id: int | None = None):
     if form.validate_on_submit():
         try:
             catalog.save_product(product, form.data)
-        except Conflict:
-            form.sku.errors.append(_("Another product already has this SKU."))
+        except Refused as refused:
+            form.sku.errors.append(console_message(refused))
         else:
             flash(_("Product saved."), "success")
             return redirect(url_for("console.products"))

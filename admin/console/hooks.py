@@ -2,23 +2,16 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from admin.console import bp
+from admin.console.messages import console_message, delivery_error
 from admin.forms import ConfirmForm, WebhookEndpointForm
+from storefront.domain.errors import Refused
 from storefront.input_hardening import page_number
 from storefront.queries.hooks import deliveries, endpoint, endpoints
 from storefront.queries.outbox import stuck_events
 from storefront.services.order_events import add_endpoint, delete_endpoint
 from storefront.services.outbox import retry_now
-from storefront.services.webhook_targets import UnsafeEndpoint
-
-REFUSALS = {
-    "bad_url": _l("Enter a full address such as https://example.com/hooks."),
-    "https_required": _l("Use an https:// address."),
-    "unresolvable": _l("This host name cannot be found."),
-    "not_public": _l("Webhooks can only go to public internet addresses."),
-}
 
 
 @bp.route("/webhooks", methods=["GET", "POST"])
@@ -27,8 +20,8 @@ def webhooks():
     if form.validate_on_submit():
         try:
             add_endpoint(form.url.data.strip())
-        except UnsafeEndpoint as refused:
-            form.url.errors.append(REFUSALS[refused.code])
+        except Refused as refused:
+            form.url.errors.append(console_message(refused))
         else:
             flash(
                 _("Endpoint added. Verify the Kuajing-Signature header with its secret."), "success"
@@ -40,6 +33,7 @@ def webhooks():
         form=form,
         endpoints=endpoints(),
         deliveries=deliveries(page, current_app.config["PAGE_SIZE"]),
+        delivery_error=delivery_error,
         stuck=stuck_events(),
     )
 

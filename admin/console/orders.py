@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin.console import bp
+from admin.console.messages import console_message
 from admin.exports import export_response
 from admin.forms import RefundForm, ShipForm
+from storefront.domain.errors import Refused
 from storefront.domain.orders import (
     Actor,
     OrderStatus,
@@ -21,7 +23,6 @@ from storefront.input_hardening import page_number
 from storefront.queries import commission as commission_queries
 from storefront.queries import orders as order_queries
 from storefront.services import fulfilment
-from storefront.services.errors import Conflict
 
 STATUSES = tuple(status.value for status in OrderStatus)
 
@@ -75,11 +76,11 @@ def ship_order(order_id: int):
             _who(),
             exchange=request.form.get("exchange") == "1",
         )
-    except Conflict:
-        flash(_("Choose a carrier and enter a valid tracking number."), "error")
+    except TransitionRefused as refused:  # before Refused, which it is a kind of
+        return _refused(row, refused)
+    except Refused as refused:
+        flash(console_message(refused), "error")
         return order(row.id), 400
-    except TransitionRefused:
-        return _refused(row)
     flash(_("Shipped. The shopper has been notified."), "success")
     return redirect(url_for("console.order", order_id=row.id))
 
@@ -121,14 +122,11 @@ def refund_order(order_id: int):
         return render_template("admin/refund_confirm.html", order=row, form=form)
     try:
         fulfilment.refund(row, form.amount.data, _who(), form.request_key.data)
-    except fulfilment.RefundRefused as refused:
-        flash(
-            _("The refund was not made: %(reason)s", reason=refused.message or refused.code),
-            "error",
-        )
+    except TransitionRefused as refused:  # before Refused, which it is a kind of
+        return _refused(row, refused)
+    except Refused as refused:
+        flash(console_message(refused), "error")
         return order(row.id), 409
-    except TransitionRefused:
-        return _refused(row)
     flash(_("Refund of ¥%(amount)s sent.", amount=form.amount.data), "success")
     return redirect(url_for("console.order", order_id=row.id))
 
@@ -136,14 +134,14 @@ def refund_order(order_id: int):
 def _act(row, action, done: str):
     try:
         action()
-    except TransitionRefused:
-        return _refused(row)
+    except TransitionRefused as refused:
+        return _refused(row, refused)
     flash(done, "success")
     return redirect(url_for("console.order", order_id=row.id))
 
 
-def _refused(row):
-    flash(_("This action does not fit the order's current state."), "error")
+def _refused(row, refused: TransitionRefused):
+    flash(console_message(refused), "error")
     return order(row.id), 409
 
 

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin.console import bp
+from admin.console.messages import console_message
 from admin.forms import StaffForm
+from storefront.domain.errors import Refused
 from storefront.queries.accounts import tenant_staff
 from storefront.services import staff
-from storefront.services.errors import Conflict
 
 
 @bp.route("/staff")
@@ -24,8 +25,8 @@ def new_staff():
     if form.validate_on_submit():
         try:
             staff.add_staff(form.data)
-        except Conflict:
-            form.email.errors.append(_("This e-mail is already in use."))
+        except Refused as refused:
+            form.email.errors.append(console_message(refused))
         else:
             flash(_("Staff account created."), "success")
             return redirect(url_for("console.staff_list"))

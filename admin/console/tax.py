@@ -6,12 +6,13 @@ from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from admin.console import bp
+from admin.console.messages import console_message
 from admin.forms import StoreSettingsForm, TaxTemplateForm, choices
+from storefront.domain.errors import Refused
 from storefront.domain.tax import InvalidRates
 from storefront.input_hardening import RATE_LIMIT, finite_decimal
 from storefront.queries import tax as tax_queries
 from storefront.services import tax_templates
-from storefront.services.errors import Conflict
 
 PREVIEW_AMOUNT = Decimal("1000.00")
 
@@ -29,8 +30,8 @@ def edit_tax_template(template_id: int | None = None):
     if form.validate_on_submit():
         try:
             tax_templates.save_template(template, form.data)
-        except Conflict:
-            form.name.errors.append(_("A template with this name already exists."))
+        except Refused as refused:
+            form.name.errors.append(console_message(refused))
         else:
             flash(_("Tax template saved."), "success")
             return redirect(url_for("console.tax_templates_list"))

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from storefront.domain.errors import ErrorCode, Refused
+
 
 class OrderStatus(StrEnum):
     PENDING_PAYMENT = "pending_payment"
@@ -74,25 +76,21 @@ def returns_stock(current: OrderStatus, target: OrderStatus) -> bool:
     return target == S.REFUNDED and current in (S.PAID, S.RETURNED)
 
 
-class TransitionRefused(Exception):
-    """An illegal move; `code` tells the web layer which message and status to use.
+class TransitionRefused(Refused):
+    """An illegal move; `code` tells the web layer which message and status to use."""
 
-    A plain exception, not a frozen dataclass: raising sets `__traceback__`, which a frozen
-    instance refuses (FrozenInstanceError inside every `with` block that re-raises).
-    """
-
-    def __init__(self, code: str, current: OrderStatus, target: OrderStatus) -> None:
-        super().__init__(f"{code}: {current} -> {target}")
-        self.code, self.current, self.target = code, current, target
+    def __init__(self, code: ErrorCode, current: OrderStatus, target: OrderStatus) -> None:
+        super().__init__(code, f"{current} -> {target}")
+        self.current, self.target = current, target
 
 
 def check_transition(current: OrderStatus, target: OrderStatus, actor: Actor) -> None:
     """Raise TransitionRefused unless `actor` may move an order from `current` to `target`."""
     allowed = TRANSITIONS.get((current, target))
     if allowed is None:
-        raise TransitionRefused("illegal_transition", current, target)
+        raise TransitionRefused(ErrorCode.ILLEGAL_TRANSITION, current, target)
     if actor not in allowed:
-        raise TransitionRefused("not_allowed_for_actor", current, target)
+        raise TransitionRefused(ErrorCode.NOT_ALLOWED_FOR_ACTOR, current, target)
 
 
 def check_shipment(current: OrderStatus, exchange: bool) -> None:
@@ -100,7 +98,7 @@ def check_shipment(current: OrderStatus, exchange: bool) -> None:
     order, a replacement (换货, seed 002 §2.3) leaves a received one, nothing else."""
     check_transition(current, S.SHIPPED, Actor.MERCHANT)
     if exchange != (current == S.RECEIVED):
-        raise TransitionRefused("illegal_transition", current, S.SHIPPED)
+        raise TransitionRefused(ErrorCode.ILLEGAL_TRANSITION, current, S.SHIPPED)
 
 
 def refund_allowed(current: OrderStatus, paid: bool) -> bool:

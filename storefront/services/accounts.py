@@ -8,17 +8,18 @@ from sqlalchemy import case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.models import LoginCounter, PlatformOperator, Shopper, StaffUser
 from storefront.models.types import utcnow
 from storefront.tenancy import require_tenant_id, system_context
 
 
-class LoginRefused(Exception):
+class LoginRefused(Refused):
     """Wrong credentials or too many attempts; the message never says which part was wrong."""
 
     def __init__(self, throttled: bool = False) -> None:
-        super().__init__("throttled" if throttled else "invalid")
+        super().__init__(ErrorCode.THROTTLED if throttled else ErrorCode.WRONG_CREDENTIALS)
         self.throttled = throttled
 
 

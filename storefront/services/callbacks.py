@@ -2,18 +2,12 @@
 
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.models import Payment, ProviderEvent
 from storefront.ports import PaymentEvent
 from storefront.services.payments import record_event
 from storefront.tenancy import system_context
-
-
-class CallbackRefused(Exception):
-    """The event names a payment that its signing account does not own."""
-
-    code = "foreign_payment"
-    message = "the event names a payment of another account"
 
 
 def accept_payment_event(
@@ -30,5 +24,5 @@ def accept_payment_event(
                 select(Payment.tenant_id).where(Payment.reference == event.reference)
             )
         if owner is not None and owner != account_tenant_id:
-            raise CallbackRefused()
+            raise Refused(ErrorCode.FOREIGN_PAYMENT, "the event names a payment of another account")
     return record_event(event, plugin_id)

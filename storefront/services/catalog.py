@@ -1,16 +1,17 @@
 """Catalogue changes made in the merchant console."""
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.models import Product, Supplier, TaxTemplate
 from storefront.queries import row_or_none, taken
-from storefront.services.errors import Conflict, NotFound
+from storefront.services.errors import NotFound
 
 
 def save_supplier(supplier: Supplier | None, data: dict) -> Supplier:
     """Create or update a supplier; names are unique within the store."""
     name = data["name"].strip()
     if taken(Supplier.name, name, supplier):
-        raise Conflict(name)
+        raise Refused(ErrorCode.DUPLICATE_SUPPLIER, name)
     supplier = supplier or Supplier()
     supplier.name = name
     supplier.freight = data["freight"]
@@ -24,7 +25,7 @@ def save_product(product: Product | None, data: dict) -> Product:
     """Create or update a product; a tax product carries one template and one tag."""
     sku = data["sku"].strip()
     if taken(Product.sku, sku, product):
-        raise Conflict(sku)
+        raise Refused(ErrorCode.DUPLICATE_SKU, sku)
     if row_or_none(Supplier, data["supplier_id"]) is None:
         raise NotFound("supplier")
     product = product or Product()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.limits import displayed_steps
 from storefront.extensions import db
 from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
@@ -19,12 +20,11 @@ from storefront.services.orders import open_order
 from storefront.services.stock import OutOfStock
 
 
-class CheckoutRefused(Exception):
+class CheckoutRefused(Refused):
     """The cart cannot be placed as it is; `code` says why, `snapshot` shows the figures."""
 
-    def __init__(self, code: str, snapshot: CartSnapshot | None = None) -> None:
+    def __init__(self, code: ErrorCode, snapshot: CartSnapshot | None = None) -> None:
         super().__init__(code)
-        self.code = code
         self.snapshot = snapshot
 
 
@@ -45,10 +45,10 @@ def place_order(
     existing = db.session.scalar(select(Checkout).where(Checkout.token == request.token))
     if existing is not None:
         if existing.shopper_id != shopper.id:
-            raise CheckoutRefused("token_reused")
+            raise CheckoutRefused(ErrorCode.TOKEN_REUSED)
         return existing
     if not request.items:
-        raise CheckoutRefused("empty_cart")
+        raise CheckoutRefused(ErrorCode.EMPTY_CART)
     address = _owned(Address, shopper, request.address_id)
     identity = _owned(BuyerIdentity, shopper, request.identity_id) if request.identity_id else None
     person = quota.person_hash(identity.id_number) if identity else None
@@ -78,17 +78,17 @@ def place_order(
 
 def _check(snapshot: CartSnapshot, identity, expected_total: Decimal | None) -> None:
     if not snapshot.groups:
-        raise CheckoutRefused("empty_cart", snapshot)
+        raise CheckoutRefused(ErrorCode.EMPTY_CART, snapshot)
     if snapshot.unavailable:
-        raise CheckoutRefused("out_of_stock", snapshot)
+        raise CheckoutRefused(ErrorCode.OUT_OF_STOCK, snapshot)
     if snapshot.problems:
-        raise CheckoutRefused("mixed_cart", snapshot)
+        raise CheckoutRefused(ErrorCode.MIXED_CART, snapshot)
     if identity is None and any(group.tax_tag for group in snapshot.groups):
-        raise CheckoutRefused("identity_required", snapshot)
+        raise CheckoutRefused(ErrorCode.IDENTITY_REQUIRED, snapshot)
     if snapshot.violations:
-        raise CheckoutRefused("limit_exceeded", snapshot)
+        raise CheckoutRefused(ErrorCode.LIMIT_EXCEEDED, snapshot)
     if expected_total is not None and expected_total != snapshot.total:
-        raise CheckoutRefused("price_changed", snapshot)
+        raise CheckoutRefused(ErrorCode.PRICE_CHANGED, snapshot)
 
 
 def _owned(model, shopper: Shopper, row_id: int):
@@ -146,7 +146,7 @@ def _write_order(checkout, group: CartGroup, shopper, identity, address, snapsho
         try:
             stock.take(line.product.id, line.quantity)
         except OutOfStock as short:
-            raise CheckoutRefused("out_of_stock", snapshot) from short
+            raise CheckoutRefused(ErrorCode.OUT_OF_STOCK, snapshot) from short
         db.session.add(
             OrderLine(
                 order_id=order.id,

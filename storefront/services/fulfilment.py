@@ -8,17 +8,14 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.orders import Actor, OrderStatus, Reason, check_shipment
 from storefront.domain.shipping import normalise_tracking
 from storefront.extensions import db
 from storefront.models import Order, Review
 from storefront.models.types import utcnow
 from storefront.services import commission, refunds
-from storefront.services.errors import Conflict
 from storefront.services.orders import transition_order
-from storefront.services.refunds import RefundRefused
-
-__all__ = ["RefundRefused"]  # the console catches it here
 
 
 def ship(
@@ -31,7 +28,7 @@ def ship(
     """
     tracking_number = normalise_tracking(carrier, tracking_number)
     if tracking_number is None:
-        raise Conflict("invalid_tracking")
+        raise Refused(ErrorCode.INVALID_TRACKING)
     check_shipment(OrderStatus(order.status), exchange)
     # set before the transition, so its event carries the tracking number
     order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, utcnow()
@@ -77,12 +74,12 @@ def _note(text: str) -> dict[str, str] | None:
 def review(order: Order, line_id: int, rating: int, body: str) -> Review:
     """Review one line of a received order, once."""
     if order.status not in (OrderStatus.RECEIVED, OrderStatus.COMPLETED):
-        raise Conflict("not_received")
+        raise Refused(ErrorCode.NOT_RECEIVED)
     line = next((line for line in order.lines if line.id == line_id), None)
     if line is None or not 1 <= rating <= 5:
-        raise Conflict("invalid_review")
+        raise Refused(ErrorCode.INVALID_REVIEW)
     if db.session.scalar(select(Review.id).where(Review.order_line_id == line.id)):
-        raise Conflict("already_reviewed")
+        raise Refused(ErrorCode.ALREADY_REVIEWED)
     row = Review(
         order_line_id=line.id,
         product_id=line.product_id,

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.integrations import UnknownPlugin, plugin_class, plugins_for
 from storefront.models import PluginSetting, PluginSettingChange
@@ -12,11 +13,11 @@ from storefront.models.types import utcnow
 from storefront.ports import N_, Port
 
 
-class SettingsRefused(Exception):
+class SettingsRefused(Refused):
     """The settings do not validate; `errors` maps field names to messages."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("invalid plugin settings")
+        super().__init__(ErrorCode.INVALID_SETTINGS)
         self.errors = errors
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
+from storefront.domain.errors import ErrorCode
 from storefront.domain.events import DomainEvent, EventName
 from storefront.extensions import db
 from storefront.models import Order
@@ -66,7 +67,7 @@ def queue_deliveries(event: DomainEvent) -> None:
 
 
 def add_endpoint(url: str) -> WebhookEndpoint:
-    """Register an HTTPS endpoint with a new signing secret; raise UnsafeEndpoint if refused."""
+    """Register an HTTPS endpoint with a new signing secret; raise Refused if refused."""
     webhook_targets.check_endpoint_url(url, current_app.config["WEBHOOK_ALLOW_LOOPBACK"])
     endpoint = WebhookEndpoint(url=url, secret=f"whsec_{secrets.token_urlsafe(24)}")
     db.session.add(endpoint)
@@ -125,7 +126,7 @@ def _attempt(delivery: WebhookDelivery) -> int:
         )
         ok, error = 200 <= status < 300, f"HTTP {status}"
     except webhook_targets.Unreachable:
-        ok, error = False, webhook_targets.UNREACHABLE
+        ok, error = False, ErrorCode.UNREACHABLE
     if ok:
         delivery.status, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), ""
         return 1

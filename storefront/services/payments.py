@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from storefront.domain.errors import ErrorCode, Refused, provider_code
 from storefront.domain.orders import Actor, OrderStatus, Reason
 from storefront.extensions import db
 from storefront.integrations import payment_provider
@@ -35,12 +36,6 @@ LIVE = ("created", "requires_action")  # ours: a payment the shopper may still c
 PAYABLE = ("requires_payment_method", "requires_confirmation", "requires_action")  # provider's
 
 
-class PaymentRefused(Exception):
-    def __init__(self, code: str, message: str = "") -> None:
-        super().__init__(code)
-        self.code, self.message = code, message
-
-
 def start_payment(
     checkout: Checkout, method: str, return_url: str
 ) -> tuple[Payment, PaymentIntentView]:
@@ -50,10 +45,10 @@ def start_payment(
     so a retry after a crash gets the same intent back instead of a second one.
     """
     if method not in METHODS:
-        raise PaymentRefused("unknown_method")
+        raise Refused(ErrorCode.UNKNOWN_METHOD)
     checkout = locked(Checkout, checkout.id)  # two tabs paying queue here
     if not checkout.orders or any(o.status != OrderStatus.PENDING_PAYMENT for o in checkout.orders):
-        raise PaymentRefused("not_payable")
+        raise Refused(ErrorCode.NOT_PAYABLE)
     live = db.session.scalar(
         select(Payment).where(Payment.checkout_id == checkout.id, Payment.status.in_(LIVE))
     )
@@ -91,14 +86,15 @@ def _resume(live: Payment, method: str, return_url: str) -> PaymentIntentView | 
     if view.status in PAYABLE and live.method == method:
         return view
     if view.status == "succeeded":
-        raise PaymentRefused("already_paid")  # its event is on the way
+        raise Refused(ErrorCode.ALREADY_PAID)  # its event is on the way
     if view.status != "canceled":
         try:
             payment_provider().cancel(live.reference)
         except PaymentError as error:
             paid = payment_provider().retrieve(live.reference).status == "succeeded"
-            code = "already_paid" if paid else error.code  # paid meanwhile: never charge twice
-            raise PaymentRefused(code, error.message) from error
+            # paid meanwhile: never charge twice
+            code = ErrorCode.ALREADY_PAID if paid else provider_code(error.code)
+            raise Refused(code, error.message) from error
     live.status = "canceled"
     db.session.commit()
     return None
@@ -132,7 +128,7 @@ def _send_slip(payment: Payment, return_url: str) -> PaymentIntentView:
     except PaymentError as error:
         payment.status, payment.failure = "failed", error.message
         db.session.commit()
-        raise PaymentRefused(error.code, error.message) from error
+        raise Refused(provider_code(error.code), error.message) from error
     # Our status: only the provider's state makes a payment "succeeded" (see `reconcile`).
     payment.reference, payment.status = view.reference, "requires_action"
     db.session.commit()

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused, provider_code
 from storefront.domain.events import EventName
 from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, Reason
 from storefront.domain.refunds import CENT, refundable, released_share, spread
@@ -19,12 +20,6 @@ from storefront.models import Order, OrderEvent, Payment, Refund
 from storefront.ports import PaymentError
 from storefront.services import commission, outbox, quota
 from storefront.services.orders import transition_order
-
-
-class RefundRefused(Exception):
-    def __init__(self, code: str, message: str = "") -> None:
-        super().__init__(code)
-        self.code, self.message = code, message
 
 
 def locked(model, row_id: int):
@@ -52,14 +47,14 @@ def refund_order(order: Order, amount: Decimal, who: str, request_key: str) -> R
     if earlier is not None:  # the same request again (double submit, retry): nothing more
         return earlier
     if payment is None:
-        raise RefundRefused("not_paid")
+        raise Refused(ErrorCode.NOT_PAID)
     limit = refundable(order.total - order.refunded, payment.amount - payment.refunded)
     if not CENT <= amount <= limit:
-        raise RefundRefused("invalid_amount")
+        raise Refused(ErrorCode.INVALID_AMOUNT)
     try:
         made = payment_provider().refund(payment.reference, amount, key)
     except PaymentError as error:
-        raise RefundRefused(error.code, error.message) from error
+        raise Refused(provider_code(error.code), error.message) from error
     refund = record_refund(order, payment, amount, "console", who, key, made.reference)
     db.session.commit()
     return refund

@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.models import StaffUser
-from storefront.services.errors import Conflict
 from storefront.tenancy import system_context
 
 
@@ -14,7 +14,7 @@ def add_staff(data: dict) -> StaffUser:
     with system_context():  # e-mail uniqueness spans every tenant
         taken = db.session.scalar(select(StaffUser.id).where(StaffUser.email == email))
     if taken:
-        raise Conflict(email)
+        raise Refused(ErrorCode.DUPLICATE_EMAIL, email)
     user = StaffUser(email=email, name=data["name"].strip(), role=data["role"])
     user.set_password(data["password"])
     db.session.add(user)

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.limits import BUILTIN_POLICIES, QuoteLine, quote_order, to_json_dict
 from storefront.domain.tax import TaxRates, TaxTag
 from storefront.extensions import db
 from storefront.models import LimitPolicyRow, Product, TaxTemplate, Tenant
 from storefront.queries import taken
-from storefront.services.errors import Conflict
 
 RATE_KEYS = ("tariff_rate", "consumption_rate", "vat_rate", "postal_rate")
 
@@ -26,7 +26,7 @@ def save_template(template: TaxTemplate | None, data: dict) -> TaxTemplate:
     """Create or update a template; names are unique in the store."""
     name = data["name"].strip()
     if taken(TaxTemplate.name, name, template):
-        raise Conflict(name)
+        raise Refused(ErrorCode.DUPLICATE_TAX_TEMPLATE, name)
     template = template or TaxTemplate()
     template.name = name
     for key in RATE_KEYS:
@@ -73,7 +73,7 @@ def preview(rates: dict[str, Decimal], amount: Decimal, freight: Decimal) -> dic
 def save_store_settings(tenant: Tenant, data: dict) -> None:
     """Save the store's name, language and limit policy."""
     if db.session.get(LimitPolicyRow, data["limit_policy_code"]) is None:
-        raise Conflict(data["limit_policy_code"])
+        raise Refused(ErrorCode.UNKNOWN_LIMIT_POLICY, data["limit_policy_code"])
     tenant.name = data["name"].strip()
     tenant.default_locale = data["default_locale"]
     tenant.limit_policy_code = data["limit_policy_code"]

@@ -3,7 +3,7 @@
 A merchant types the URL, so it is an attacker's tool unless checked: the address is
 checked after DNS resolution when the endpoint is added, and again on every connection,
 against the address actually connected to (a DNS answer can change in between). Redirects
-are not followed. Every failure short of an HTTP answer reads the same (UNREACHABLE), so
+are not followed. Every failure short of an HTTP answer reads the same (ErrorCode.UNREACHABLE), so
 the delivery log cannot tell an open port from a closed one.
 """
 
@@ -17,15 +17,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
-UNREACHABLE = "unreachable"
-
-
-class UnsafeEndpoint(ValueError):
-    """The URL may not receive webhooks; `code` says why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+from storefront.domain.errors import ErrorCode, Refused
 
 
 class Unreachable(Exception):
@@ -68,29 +60,29 @@ def _is_literal(host: str) -> bool:
 
 
 def checked_addresses(host: str, port: int, allow_loopback: bool) -> list[str]:
-    """Resolve the host; raise UnsafeEndpoint unless every address it has is allowed."""
+    """Resolve the host; raise Refused unless every address it has is allowed."""
     try:
         addresses = [_literal(host)] if _is_literal(host) else resolve(host, port)
     except (OSError, UnicodeError) as error:
-        raise UnsafeEndpoint("unresolvable") from error
+        raise Refused(ErrorCode.UNRESOLVABLE) from error
     if not addresses or not all(address_allowed(a, allow_loopback) for a in addresses):
-        raise UnsafeEndpoint("not_public")
+        raise Refused(ErrorCode.NOT_PUBLIC)
     return addresses
 
 
 def check_endpoint_url(url: str, allow_loopback: bool) -> None:
-    """Raise UnsafeEndpoint unless the URL is https to public addresses (or allowed loopback)."""
+    """Raise Refused unless the URL is https to public addresses (or allowed loopback)."""
     parts = urlsplit(url)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
-        raise UnsafeEndpoint("bad_url") from error
+        raise Refused(ErrorCode.BAD_URL) from error
     if parts.scheme not in ("https", "http") or not parts.hostname or "@" in parts.netloc:
-        raise UnsafeEndpoint("bad_url")
+        raise Refused(ErrorCode.BAD_URL)
     addresses = checked_addresses(parts.hostname, port, allow_loopback)
     loopback = all(ipaddress.ip_address(_literal(a)).is_loopback for a in addresses)
     if parts.scheme != "https" and not (allow_loopback and loopback):
-        raise UnsafeEndpoint("https_required")
+        raise Refused(ErrorCode.HTTPS_REQUIRED)
 
 
 def post(url: str, body: bytes, headers: dict, timeout: float, allow_loopback: bool) -> int:
@@ -116,8 +108,8 @@ def _guarded(connection_class, allow_loopback: bool):
             try:
                 addresses = checked_addresses(self._dns_host, self.port, allow_loopback)
                 return open_socket(addresses[0], self.port, self.timeout)
-            except (UnsafeEndpoint, OSError) as error:
-                raise NewConnectionError(self, UNREACHABLE) from error
+            except (Refused, OSError) as error:
+                raise NewConnectionError(self, ErrorCode.UNREACHABLE) from error
 
     return GuardedConnection
 

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from storefront.domain.errors import Refused
 from storefront.input_hardening import finite_decimal, record_id
 from storefront.models.types import utcnow
 from storefront.queries import orders as order_queries
@@ -26,11 +27,11 @@ from storefront.queries.shoppers import chosen_identity
 from storefront.security import payment_page_policy
 from storefront.services.cart import build_cart
 from storefront.services.checkout import CheckoutRefused, PlacementRequest, place_order
-from storefront.services.payments import PaymentRefused, browser_key, start_payment
+from storefront.services.payments import browser_key, start_payment
 from storefront.shop import bp
 from storefront.shop.cart_session import cart_items, clear_cart
 from storefront.shop.forms import CheckoutForm, PaymentForm
-from storefront.shop.messages import payment_message, refusal_message
+from storefront.shop.messages import refusal_message
 from storefront.shop.promoters import referral_code
 
 
@@ -63,7 +64,7 @@ def checkout():
                 utcnow(),
             )
         except CheckoutRefused as refused:
-            flash(refusal_message(refused.code), "error")
+            flash(refusal_message(refused), "error")
         else:
             clear_cart()
             return redirect(url_for("shop.pay", checkout_id=placed.id))
@@ -84,8 +85,8 @@ def pay(checkout_id: int):
                 form.method.data,
                 url_for("shop.order", order_id=placed.orders[0].id, paying=1, _external=True),
             )
-        except PaymentRefused as refused:
-            form.form_errors.append(payment_message(refused))
+        except Refused as refused:
+            form.form_errors.append(refusal_message(refused))
         else:
             return _after_payment(placed, payment, view)
     return render_template("shop/pay.html", form=form, checkout=placed)

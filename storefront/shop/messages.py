@@ -1,6 +1,9 @@
 """Shopper-facing wording for the domain's codes (limits, mixing, checkout refusals)."""
 
+from flask import current_app
 from flask_babel import gettext as _
+
+from storefront.domain.errors import ErrorCode, Refused
 
 
 def violation_message(violation) -> str:
@@ -38,34 +41,59 @@ def mix_message(problem) -> str:
     )
 
 
-def refusal_message(code: str) -> str:
-    messages = {
-        "empty_cart": _("Your cart is empty."),
-        "out_of_stock": _("Some products are no longer in stock in the quantity you chose."),
-        "mixed_cart": _("Some products cannot be bought together; see the cart."),
-        "identity_required": _("Cross-border orders need a buyer identity (real name and ID)."),
-        "limit_exceeded": _("This order would break a purchase limit; see the cart."),
-        "price_changed": _("Prices or tax changed since you looked. Please check the new total."),
-        "token_reused": _("This checkout was already submitted."),
-    }
-    return messages.get(code, _("The order could not be placed."))
-
-
-def payment_message(refused) -> str:
-    messages = {
-        "card_declined": _("The card was declined. Try another card or another way to pay."),
-        "not_payable": _("This order can no longer be paid."),
-        "already_paid": _(
+def shop_messages() -> dict[ErrorCode, str]:
+    """The shopper's wording for every refusal a shop page shows (a provider's own text, in
+    English, is logged, never shown: issue 8 #5)."""
+    not_reviewable = _("This product cannot be reviewed (again) for this order.")
+    wrong_state = _("This action does not fit the order's current state.")
+    return {
+        ErrorCode.EMPTY_CART: _("Your cart is empty."),
+        ErrorCode.OUT_OF_STOCK: _(
+            "Some products are no longer in stock in the quantity you chose."
+        ),
+        ErrorCode.MIXED_CART: _("Some products cannot be bought together; see the cart."),
+        ErrorCode.IDENTITY_REQUIRED: _(
+            "Cross-border orders need a buyer identity (real name and ID)."
+        ),
+        ErrorCode.LIMIT_EXCEEDED: _("This order would break a purchase limit; see the cart."),
+        ErrorCode.PRICE_CHANGED: _(
+            "Prices or tax changed since you looked. Please check the new total."
+        ),
+        ErrorCode.TOKEN_REUSED: _("This checkout was already submitted."),
+        ErrorCode.CARD_DECLINED: _(
+            "The card was declined. Try another card or another way to pay."
+        ),
+        ErrorCode.NOT_PAYABLE: _("This order can no longer be paid."),
+        ErrorCode.ALREADY_PAID: _(
             "This order has just been paid; it shows as paid as soon as the payment "
             "service confirms it."
         ),
-        "unavailable": _("The payment service cannot be reached. Please try again shortly."),
-        "unknown_method": _("Choose a way to pay."),
+        ErrorCode.UNAVAILABLE: _(
+            "The payment service cannot be reached. Please try again shortly."
+        ),
+        ErrorCode.UNKNOWN_METHOD: _("Choose a way to pay."),
+        ErrorCode.PROVIDER_ERROR: _(
+            "The payment service did not accept this payment. Please try again or choose "
+            "another way to pay."
+        ),
+        ErrorCode.NOT_RECEIVED: not_reviewable,
+        ErrorCode.INVALID_REVIEW: not_reviewable,
+        ErrorCode.ALREADY_REVIEWED: not_reviewable,
+        ErrorCode.ILLEGAL_TRANSITION: wrong_state,
+        ErrorCode.NOT_ALLOWED_FOR_ACTOR: wrong_state,
+        # one message for both: it never says whether the account exists
+        ErrorCode.WRONG_CREDENTIALS: _("Wrong e-mail or password."),
+        ErrorCode.THROTTLED: _(
+            "Too many failed attempts. Please wait a few minutes and try again."
+        ),
     }
-    return messages.get(
-        refused.code,
-        _("The payment did not go through: %(reason)s", reason=refused.message or refused.code),
-    )
+
+
+def refusal_message(refused: Refused) -> str:
+    """Say why the shop refused, in the shopper's language."""
+    if refused.message:
+        current_app.logger.info("refused (%s): %s", refused.code, refused.message)
+    return shop_messages().get(refused.code, _("This action does not fit the current state."))
 
 
 def notification_text(note) -> str:

@@ -5,18 +5,18 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from storefront.domain.errors import Refused
 from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, next_statuses
 from storefront.input_hardening import page_number
 from storefront.queries import orders as order_queries
 from storefront.queries.notifications import shopper_notifications
 from storefront.queries.reviews import order_reviews
 from storefront.services import fulfilment
-from storefront.services.errors import Conflict
 from storefront.services.notifications import mark_all_read
 from storefront.services.payments import refresh_payment
 from storefront.shop import bp
 from storefront.shop.forms import ReviewForm
-from storefront.shop.messages import notification_text
+from storefront.shop.messages import notification_text, refusal_message
 
 
 @bp.route("/orders")
@@ -75,8 +75,8 @@ def review_order(order_id: int):
         return redirect(url_for("shop.order", order_id=row.id))
     try:
         fulfilment.review(row, int(form.line_id.data), form.rating.data, form.body.data or "")
-    except Conflict:
-        flash(_("This product cannot be reviewed (again) for this order."), "error")
+    except Refused as refused:
+        flash(refusal_message(refused), "error")
     else:
         flash(_("Thank you for your review."), "success")
     return redirect(url_for("shop.order", order_id=row.id))
@@ -95,8 +95,8 @@ def notifications():
 def _act(row, action, done_message: str):
     try:
         action()
-    except TransitionRefused:
-        flash(_("This action does not fit the order's current state."), "error")
+    except TransitionRefused as refused:
+        flash(refusal_message(refused), "error")
         return order(row.id), 409
     flash(done_message, "success")
     return redirect(url_for("shop.order", order_id=row.id))

@@ -7,11 +7,11 @@ generic refusal message and the `next` check live here once.
 from collections.abc import Callable
 
 from flask import redirect, render_template, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
 from storefront.services.accounts import LoginRefused, sign_out
 from storefront.shop.forms import LoginForm
+from storefront.shop.messages import refusal_message
 from storefront.web import safe_next_url
 
 # Session keys that belong to the signed-in account or the form tokens; everything else
@@ -26,7 +26,7 @@ def sign_in_page(authenticate: Callable, home_endpoint: str, template: str, **co
         try:
             account = authenticate(form.email.data, form.password.data, request.remote_addr)
         except LoginRefused as refused:
-            form.form_errors.append(login_refusal_message(refused))
+            form.form_errors.append(refusal_message(refused))
         else:
             start_session(account)
             return redirect(safe_next_url(url_for(home_endpoint)))
@@ -47,13 +47,6 @@ def start_session(account) -> None:
     """Sign in with a new session: nothing set before the sign-in carries its authority."""
     _drop_account_keys()
     login_user(account)
-
-
-def login_refusal_message(refused: LoginRefused) -> str:
-    """One generic message: it never says whether the account exists."""
-    if refused.throttled:
-        return gettext("Too many failed attempts. Please wait a few minutes and try again.")
-    return gettext("Wrong e-mail or password.")
 
 
 def _drop_account_keys() -> None:

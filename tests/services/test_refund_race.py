@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront import create_app
+from storefront.domain.errors import Refused
 from storefront.extensions import db
 from storefront.models import Order, OrderEvent, Payment, QuotaMovement, Refund
 from storefront.services import refunds
@@ -86,7 +87,7 @@ def _in_parallel(race_app, ids: dict, call) -> list[str]:
             try:
                 barrier.wait()
                 return call(index)
-            except refunds.RefundRefused as refused:
+            except Refused as refused:
                 db.session.rollback()
                 return refused.code
             finally:

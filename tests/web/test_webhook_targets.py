@@ -12,6 +12,7 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import func, select
 
+from storefront.domain.errors import ErrorCode
 from storefront.domain.events import EventName
 from storefront.extensions import db
 from storefront.models import WebhookDelivery, WebhookEndpoint
@@ -122,7 +123,7 @@ def test_the_address_is_checked_again_at_connect_time(app, tenants, production):
         assert order_events.deliver_due() == 0
         delivery = db.session.scalar(select(WebhookDelivery))
     assert connects == []
-    assert delivery.last_error == webhook_targets.UNREACHABLE
+    assert delivery.last_error == ErrorCode.UNREACHABLE
 
 
 def test_a_public_address_is_connected_to_as_checked(app, tenants, production):
@@ -192,7 +193,7 @@ def test_the_delivery_log_does_not_tell_open_from_closed_ports(app, tenants, mon
     finally:
         silent.close()
         closed.close()
-    assert errors == {webhook_targets.UNREACHABLE}
+    assert errors == {ErrorCode.UNREACHABLE}
     assert time.monotonic() - started < 3
 
 

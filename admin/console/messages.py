@@ -1,0 +1,52 @@
+"""The merchant's wording for every refusal a console page shows."""
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from storefront.domain.errors import ErrorCode, Refused
+
+
+def console_messages() -> dict[ErrorCode, str]:
+    """Map each refusal code to its console message (a provider's own text, in English, is
+    logged, never shown)."""
+    provider_refusal = _(
+        "The payment service did not accept the refund. Check the payment with the provider "
+        "or try again shortly."
+    )
+    wrong_state = _("This action does not fit the order's current state.")
+    return {
+        ErrorCode.NOT_PAID: _("The refund was not made: the order has no settled payment."),
+        ErrorCode.INVALID_AMOUNT: _(
+            "The refund was not made: the amount must be at least ¥0.01 and at most what "
+            "is left to refund."
+        ),
+        ErrorCode.UNAVAILABLE: _(
+            "The payment service cannot be reached. Please try again shortly."
+        ),
+        ErrorCode.CARD_DECLINED: provider_refusal,
+        ErrorCode.PROVIDER_ERROR: provider_refusal,
+        ErrorCode.INVALID_TRACKING: _("Choose a carrier and enter a valid tracking number."),
+        ErrorCode.ILLEGAL_TRANSITION: wrong_state,
+        ErrorCode.NOT_ALLOWED_FOR_ACTOR: wrong_state,
+        ErrorCode.DUPLICATE_SUPPLIER: _("A supplier with this name already exists."),
+        ErrorCode.DUPLICATE_SKU: _("Another product already has this SKU."),
+        ErrorCode.DUPLICATE_TAX_TEMPLATE: _("A template with this name already exists."),
+        ErrorCode.DUPLICATE_EMAIL: _("This e-mail is already in use."),
+        ErrorCode.BAD_URL: _("Enter a full address such as https://example.com/hooks."),
+        ErrorCode.HTTPS_REQUIRED: _("Use an https:// address."),
+        ErrorCode.UNRESOLVABLE: _("This host name cannot be found."),
+        ErrorCode.NOT_PUBLIC: _("Webhooks can only go to public internet addresses."),
+        ErrorCode.UNREACHABLE: _("No HTTP answer"),
+    }
+
+
+def console_message(refused: Refused) -> str:
+    """Say why the console refused, in the merchant's language."""
+    if refused.message:
+        current_app.logger.info("refused (%s): %s", refused.code, refused.message)
+    return console_messages().get(refused.code, _("This action does not fit the current state."))
+
+
+def delivery_error(last_error: str | None) -> str | None:
+    """Word a delivery's error: our code in the merchant's language, a receiver's answer as is."""
+    return console_messages().get(last_error, last_error)

@@ -1,0 +1,114 @@
+"""Why the product refuses a request: one code catalogue and one refusal exception."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # checkout (shopper)
+    EMPTY_CART = "empty_cart"
+    OUT_OF_STOCK = "out_of_stock"
+    MIXED_CART = "mixed_cart"  # taxed and ordinary goods, or tax classes, in one order
+    IDENTITY_REQUIRED = "identity_required"
+    LIMIT_EXCEEDED = "limit_exceeded"  # a cross-border purchase limit (SPEC §3)
+    PRICE_CHANGED = "price_changed"  # the total differs from the one the shopper confirmed
+    TOKEN_REUSED = "token_reused"  # noqa: S105 - the confirm page was submitted twice
+    # payment (shopper); the provider codes come from the payment port
+    UNKNOWN_METHOD = "unknown_method"
+    NOT_PAYABLE = "not_payable"  # the orders are no longer waiting for payment
+    ALREADY_PAID = "already_paid"  # paid at the provider, its event not yet applied
+    CARD_DECLINED = "card_declined"
+    UNAVAILABLE = "unavailable"  # the outside service cannot be reached now
+    PROVIDER_ERROR = "provider_error"  # any other provider failure, also unknown provider codes
+    # refunds (merchant)
+    NOT_PAID = "not_paid"
+    INVALID_AMOUNT = "invalid_amount"
+    # fulfilment and reviews
+    INVALID_TRACKING = "invalid_tracking"
+    NOT_RECEIVED = "not_received"  # a review before the goods arrived
+    INVALID_REVIEW = "invalid_review"
+    ALREADY_REVIEWED = "already_reviewed"
+    # order transitions (TRANSITIONS table)
+    ILLEGAL_TRANSITION = "illegal_transition"
+    NOT_ALLOWED_FOR_ACTOR = "not_allowed_for_actor"
+    # merchant console data
+    DUPLICATE_SUPPLIER = "duplicate_supplier"
+    DUPLICATE_SKU = "duplicate_sku"
+    DUPLICATE_TAX_TEMPLATE = "duplicate_tax_template"
+    DUPLICATE_EMAIL = "duplicate_email"
+    UNKNOWN_LIMIT_POLICY = "unknown_limit_policy"
+    INVALID_SETTINGS = "invalid_settings"  # plugin settings; the fields say what is wrong
+    # merchant webhook endpoints: https to public addresses only
+    BAD_URL = "bad_url"
+    HTTPS_REQUIRED = "https_required"
+    UNRESOLVABLE = "unresolvable"
+    NOT_PUBLIC = "not_public"
+    # any delivery failure short of an HTTP answer, so the log cannot tell open ports from closed
+    UNREACHABLE = "unreachable"
+    # sign-in: one code for every wrong part, so a refusal never says which one
+    WRONG_CREDENTIALS = "wrong_credentials"
+    THROTTLED = "throttled"
+    # the web error layer's own answers
+    CSRF_FAILED = "csrf_failed"
+    INVALID_CHARACTERS = "invalid_characters"  # NUL or control characters in the input
+    SERVICE_UNAVAILABLE = "service_unavailable"  # the database cannot be reached: a 503
+    UNKNOWN_PLUGIN = "unknown_plugin"  # a callback URL naming no configured payment plugin
+    # provider callbacks and other port codes, answered to machines or logged
+    FOREIGN_PAYMENT = "foreign_payment"  # an account's event naming another account's payment
+    INVALID_SIGNATURE = "invalid_signature"
+    INVALID_PAYLOAD = "invalid_payload"
+    UNKNOWN_REQUEST = "unknown_request"
+    BAD_SETTINGS = "bad_settings"
+    BAD_RECIPIENT = "bad_recipient"
+    REJECTED = "rejected"
+    EMPTY_TALLY = "empty_tally"
+    UNKNOWN_KIND = "unknown_kind"
+    MISSING_ORIGINAL = "missing_original"  # a red invoice without the blue one it cancels
+    NO_LINES = "no_lines"
+    NOT_XML = "not_xml"
+
+
+# Codes no message table words: webhook answers, job logs and failure records, plugin
+# settings (shown through their fields), a limit policy the form's choices rule out, and the
+# error layer's answers, worded where they are answered.
+INTERNAL_CODES = frozenset(
+    {
+        ErrorCode.CSRF_FAILED,
+        ErrorCode.INVALID_CHARACTERS,
+        ErrorCode.SERVICE_UNAVAILABLE,
+        ErrorCode.UNKNOWN_PLUGIN,
+        ErrorCode.INVALID_SETTINGS,
+        ErrorCode.UNKNOWN_LIMIT_POLICY,
+        ErrorCode.FOREIGN_PAYMENT,
+        ErrorCode.INVALID_SIGNATURE,
+        ErrorCode.INVALID_PAYLOAD,
+        ErrorCode.UNKNOWN_REQUEST,
+        ErrorCode.BAD_SETTINGS,
+        ErrorCode.BAD_RECIPIENT,
+        ErrorCode.REJECTED,
+        ErrorCode.EMPTY_TALLY,
+        ErrorCode.UNKNOWN_KIND,
+        ErrorCode.MISSING_ORIGINAL,
+        ErrorCode.NO_LINES,
+        ErrorCode.NOT_XML,
+    }
+)
+
+
+class Refused(Exception):
+    """A use case declines the request; `code` says why, `message` is for people.
+
+    A plain exception, not a frozen dataclass: raising sets `__traceback__`, which a frozen
+    instance refuses (FrozenInstanceError inside every `with` block that re-raises).
+    """
+
+    def __init__(self, code: ErrorCode, message: str = "") -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code, self.message = code, message
+
+
+def provider_code(code: str) -> ErrorCode:
+    """Map a port's string code to ours; a code we do not know is a provider error."""
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return ErrorCode.PROVIDER_ERROR
