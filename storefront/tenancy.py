@@ -63,10 +63,6 @@ def require_tenant_id() -> int:
     return tenant_id
 
 
-def in_system_context() -> bool:
-    return _system.get()
-
-
 @contextmanager
 def tenant_context(tenant_id: int) -> Iterator[int]:
     """Run the block as the given tenant (jobs, commands, tests)."""

@@ -73,11 +73,6 @@ class TaxBreakdown:
     tax_due: Decimal
 
 
-def method_for(tag: TaxTag) -> TaxMethod:
-    """Return the algorithm of a tag: postal for direct mail, composite for the others."""
-    return TaxMethod.POSTAL if tag is TaxTag.DIRECT_MAIL else TaxMethod.COMPOSITE
-
-
 def composite_tax(goods: Decimal, freight: Decimal, rates: TaxRates) -> TaxBreakdown:
     """Compute the composite tax; the tariff is shown but counted as 0."""
     base = goods + freight

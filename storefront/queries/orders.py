@@ -19,14 +19,6 @@ def shopper_checkout_or_404(shopper, checkout_id: int) -> Checkout:
     )
 
 
-def shopper_payment_or_404(shopper, payment_id: int) -> Payment:
-    return db.first_or_404(
-        select(Payment)
-        .join(Checkout)
-        .where(Payment.id == payment_id, Checkout.shopper_id == shopper.id)
-    )
-
-
 def shopper_order_or_404(shopper, order_id: int) -> Order:
     return db.first_or_404(
         select(Order)
