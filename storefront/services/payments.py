@@ -41,8 +41,10 @@ def start_payment(
 ) -> tuple[Payment, PaymentIntentView]:
     """Reuse the checkout's live payment or replace it: a checkout has one live payment.
 
-    The payment row and its idempotency key are committed before the provider is called,
-    so a retry after a crash gets the same intent back instead of a second one.
+    Commits follow the provider's calls, not one per use case, on purpose: the payment row
+    and its idempotency key are committed before the provider is called (a retry after a
+    crash gets the same intent back, not a second one), and each answer that cannot be undone
+    at the provider (an intent created, an earlier one cancelled) is committed as it arrives.
     """
     if method not in METHODS:
         raise Refused(ErrorCode.UNKNOWN_METHOD)

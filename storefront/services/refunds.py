@@ -1,7 +1,7 @@
 """Refunds: one code path for the console, the provider's side (dashboard, lost disputes)
 and our own automatic refunds.
 
-Money rows are locked (order, then payment) so simultaneous requests queue; each request has
+Money rows are locked (checkout, order, payment) so simultaneous requests queue; each request has
 its own idempotency key (a replay changes nothing); the refunded total never exceeds what
 was paid, and the quota released is exactly the refunded share (SPEC §3).
 """
@@ -16,7 +16,7 @@ from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, Reas
 from storefront.domain.refunds import CENT, refundable, released_share, spread
 from storefront.extensions import db
 from storefront.integrations import payment_provider
-from storefront.models import Order, OrderEvent, Payment, Refund
+from storefront.models import Checkout, Order, OrderEvent, Payment, Refund
 from storefront.ports import PaymentError
 from storefront.services import commission, outbox, quota
 from storefront.services.orders import transition_order
@@ -41,6 +41,7 @@ def paid_payment(order: Order) -> Payment | None:
 def refund_order(order: Order, amount: Decimal, who: str, request_key: str) -> Refund:
     """Refund part or all of a paid order through the provider, once per request key."""
     key = f"refund-{order.id}-{request_key}"
+    locked(Checkout, order.checkout_id)  # checkout, payment, order: the order reconcile locks in
     order = locked(Order, order.id)
     payment = paid_payment(order)
     earlier = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
