@@ -144,12 +144,7 @@ def test_the_server_sends_signed_webhooks_that_parse_and_verify(stripe_provider,
             and event["data"]["object"]["id"] == view.reference
         )
 
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not any(ours(b) for b, _ in _Receiver.received):
-        time.sleep(0.1)
-    receiver.shutdown()
-    receiver.server_close()
-    body, signature = next((b, s) for b, s in _Receiver.received if ours(b))
+    body, signature = _first_received(receiver, ours)
     event = stripe_provider.parse_event(body, signature)
     assert (event.reference, event.amount, event.status) == (
         view.reference,
@@ -315,12 +310,7 @@ def test_wallet_refunds_are_pending_then_a_signed_charge_refunded_follows(
             and event["data"]["object"].get("payment_intent") == view.reference
         )
 
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not any(ours(b) for b, _ in _Receiver.received):
-        time.sleep(0.1)
-    receiver.shutdown()
-    receiver.server_close()
-    body, signature = next((b, s) for b, s in _Receiver.received if ours(b))
+    body, signature = _first_received(receiver, ours)
     event = stripe_provider.parse_event(body, signature)
     assert (event.reference, event.refunded_amount) == (view.reference, D("40.00"))
     assert stripe_provider.retrieve(view.reference).refunded_amount == D("40.00")
@@ -340,3 +330,13 @@ def test_the_local_server_keeps_its_payments_across_a_restart(tmp_path):
         assert provider.refund(wallet.reference, D("1.00"), "after-restart-2").amount == D("1.00")
         again = provider.create_payment(slip(key="before-restart"))  # idempotency kept too
         assert again.reference == card.reference
+
+
+def _first_received(receiver, wanted) -> tuple[bytes, str]:
+    """Wait (10 s at most) for the first signed event `wanted` accepts, then stop listening."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(wanted(b) for b, _ in _Receiver.received):
+        time.sleep(0.1)
+    receiver.shutdown()
+    receiver.server_close()
+    return next((b, s) for b, s in _Receiver.received if wanted(b))
