@@ -69,6 +69,20 @@ def transition_order(
     db.session.flush()
 
 
+def log_order(order: Order, who: str, reason: Reason, params: dict[str, str]) -> None:
+    """Add a line to the order log without a status change (refunds, automatic actions)."""
+    db.session.add(
+        OrderEvent(
+            order_id=order.id,
+            actor=who,
+            from_status=order.status,
+            to_status=order.status,
+            reason=reason,
+            reason_params=params,
+        )
+    )
+
+
 def _lock(order: Order) -> OrderStatus:
     """Lock the order's row and return its committed status (SPEC §5: each move once).
 

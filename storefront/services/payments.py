@@ -26,8 +26,9 @@ from storefront.ports import (
     PaymentIntentView,
     PaymentSlip,
 )
-from storefront.services.orders import transition_order
-from storefront.services.refunds import book_provider_refunds, locked, log
+from storefront.services.locks import locked
+from storefront.services.orders import log_order, transition_order
+from storefront.services.refunds import book_provider_refunds
 from storefront.tenancy import system_context
 
 ZERO = Decimal("0.00")
@@ -168,7 +169,8 @@ def _payment_for(event: PaymentEvent) -> Payment | None:
         if found is not None:
             return found
     if event.payment_id and event.payment_id.isdigit() and len(event.payment_id) < 12:
-        found = db.session.get(Payment, int(event.payment_id))
+        # a query, not session.get(): the identity map would skip the tenant filter
+        found = db.session.scalar(select(Payment).where(Payment.id == int(event.payment_id)))
         if found is not None and found.reference in (None, event.reference):
             return found
     return None
@@ -299,7 +301,7 @@ def _refund_unwanted(payment: Payment, orders) -> str:
         raise  # the job is retried; the event stays unprocessed
     payment.status, payment.refunded = "refunded", payment.amount
     for order in orders:
-        log(
+        log_order(
             order,
             "system",
             Reason.UNWANTED_PAYMENT_REFUNDED,

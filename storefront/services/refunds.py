@@ -16,16 +16,11 @@ from storefront.domain.orders import RELEASED_STATUSES, Actor, OrderStatus, Reas
 from storefront.domain.refunds import CENT, refundable, released_share, spread
 from storefront.extensions import db
 from storefront.integrations import payment_provider
-from storefront.models import Checkout, Order, OrderEvent, Payment, Refund
+from storefront.models import Checkout, Order, Payment, Refund
 from storefront.ports import PaymentError
 from storefront.services import commission, outbox, quota
-from storefront.services.orders import transition_order
-
-
-def locked(model, row_id: int):
-    """Load a row FOR UPDATE, fresh from the database (other requests may have changed it)."""
-    statement = select(model).where(model.id == row_id).with_for_update()
-    return db.session.scalar(statement.execution_options(populate_existing=True))
+from storefront.services.locks import locked
+from storefront.services.orders import log_order, transition_order
 
 
 def paid_payment(order: Order) -> Payment | None:
@@ -79,12 +74,12 @@ def record_refund(
     actor = Actor.MERCHANT if source == "console" else Actor.SYSTEM
     params = {"amount": str(amount)}
     if order.status in RELEASED_STATUSES:
-        log(order, who, Reason.REFUND, params)  # cancelled: its quota went back already
+        log_order(order, who, Reason.REFUND, params)  # cancelled: its quota went back already
     elif order.refunded == order.total:
         transition_order(order, OrderStatus.REFUNDED, actor, who, Reason.REFUND, params)
     else:
         quota.release(order, "partial_refund", released_share(amount, remaining))
-        log(order, who, Reason.PARTIAL_REFUND, params)
+        log_order(order, who, Reason.PARTIAL_REFUND, params)
     refund = Refund(
         order_id=order.id,
         payment_id=payment.id,
@@ -98,20 +93,6 @@ def record_refund(
     outbox.record(EventName.REFUND_MADE, order, amount=amount, refunded=order.refunded)
     db.session.flush()
     return refund
-
-
-def log(order: Order, who: str, reason: Reason, params: dict[str, str]) -> None:
-    """Add a line to the order log without a status change (refunds, automatic actions)."""
-    db.session.add(
-        OrderEvent(
-            order_id=order.id,
-            actor=who,
-            from_status=order.status,
-            to_status=order.status,
-            reason=reason,
-            reason_params=params,
-        )
-    )
 
 
 def book_provider_refunds(payment: Payment, provider_total: Decimal, source: str) -> str:
