@@ -1,6 +1,5 @@
 """What the Integrations page shows: each port's plugin, masked settings and the audit."""
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,9 +7,10 @@ from sqlalchemy import select
 
 from storefront.domain.secrets import mask_secret
 from storefront.extensions import db
-from storefront.integrations import platform_choice
+from storefront.integrations import platform_choice, tenant_choice
 from storefront.models import PluginSetting, PluginSettingChange
 from storefront.ports import Port
+from storefront.tenancy import require_tenant_id
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ def port_summaries() -> list[PortSummary]:
 
 def stored_settings(port: Port) -> tuple[str | None, dict]:
     """Return the tenant's plugin for `port` and its settings (secrets included: not for show)."""
-    row = db.session.scalar(select(PluginSetting).where(PluginSetting.port == port))
-    return (row.plugin_id, json.loads(row.settings)) if row else (None, {})
+    choice = tenant_choice(port, require_tenant_id())
+    return (choice.plugin_id, choice.settings) if choice else (None, {})
 
 
 def secret_masks(plugin: type, settings: dict) -> dict[str, str]:
