@@ -169,30 +169,30 @@ class PaymentProvider(Protocol):
 
 @dataclass(frozen=True)
 class CustomsMessage:
-    """A signed CEB message (e.g. CEB311 order, CEB411 payment) ready to send."""
+    """A signed CEB message (e.g. CEB311 order) ready to send; `message_id` is its guid."""
 
     message_id: str
-    message_type: str
+    message_type: str  # the root element's name, e.g. CEB311Message
     xml: bytes
 
 
 @dataclass(frozen=True)
-class CustomsReceipt:
-    """Customs' answer to one message, collected after it was sent."""
+class InboundFile:
+    """A file customs (or the e-port client) left for us: receipts, tax bills."""
 
-    message_id: str
-    status: str  # accepted | rejected
-    code: str
-    note: str
-    received_at: datetime
+    name: str
+    content: bytes
 
 
 class CustomsTransport(Protocol):
     def send(self, message: CustomsMessage) -> str:
-        """Hand a signed message to the transport; return the transport's id for it."""
+        """Hand a signed message over; sending the same message_id again sends nothing new."""
 
-    def collect_receipts(self) -> tuple[CustomsReceipt, ...]:
-        """Return the receipts that arrived since the last collection."""
+    def collect(self) -> tuple[InboundFile, ...]:
+        """Return the files waiting in the inbox, oldest first (they stay until acknowledged)."""
+
+    def acknowledge(self, name: str) -> None:
+        """Move a processed inbox file aside (a name already moved is ignored)."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ class SignedXml:
 
 class CustomsSigner(Protocol):
     def sign(self, xml: bytes) -> SignedXml:
-        """Sign a CEB message with the enterprise's key."""
+        """Add an enveloped XML-DSig signature made with the enterprise's key."""
 
 
 @dataclass(frozen=True)
@@ -219,11 +219,12 @@ class TallyLine:
 
 @dataclass(frozen=True)
 class TallySheet:
-    """What the bonded warehouse picks and packs for one order."""
+    """What the bonded warehouse picks and packs for one order (理货单)."""
 
     order_number: str
     lines: tuple[TallyLine, ...]
     consignee_name: str
+    consignee_phone: str
     consignee_address: str
 
 
@@ -238,23 +239,28 @@ class WaybillAnswer:
 
 
 @dataclass(frozen=True)
-class ReleaseAnswer:
-    """The warehouse's answer to an outbound release."""
+class OutboundAnswer:
+    """The warehouse's answer to an outbound request: the parcel left with a carrier."""
 
-    waybill_number: str
-    status: str  # released | refused
+    request_id: str
+    status: str  # pending | shipped | refused
+    carrier: str | None = None  # a code of storefront.domain.shipping.CARRIERS
+    tracking_number: str | None = None
     note: str = ""
 
 
 class Warehouse(Protocol):
     def submit_tally(self, sheet: TallySheet) -> str:
-        """Send a tally sheet; return the request id to ask for the waybill later."""
+        """Send a tally sheet; the same order's sheet again returns the same request id."""
 
     def waybill(self, request_id: str) -> WaybillAnswer:
         """Return the waybill answer for a tally sheet so far."""
 
-    def release(self, waybill_number: str) -> ReleaseAnswer:
-        """Release a parcel out of the bonded area once customs cleared it."""
+    def request_outbound(self, waybill_number: str) -> str:
+        """Ask to ship a parcel customs released; the same waybill again returns the same id."""
+
+    def outbound(self, request_id: str) -> OutboundAnswer:
+        """Return the outbound answer so far (carrier and tracking number once shipped)."""
 
 
 @dataclass(frozen=True)

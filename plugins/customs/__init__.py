@@ -1,0 +1,1 @@
+"""Customs adapters: the XML-DSig signer and the transports (folder, sandbox customs)."""

@@ -1,0 +1,1 @@
+"""China Customs messages as files: the official schema, receipts and code tables."""

@@ -1,0 +1,1 @@
+"""Customs declaration (SPEC §6): the messages, their consistency rules and receipts."""
