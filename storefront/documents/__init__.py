@@ -1,0 +1,1 @@
+"""Printable documents rendered to PDF with WeasyPrint: declaration sheets and invoices."""
