@@ -16,6 +16,7 @@ from storefront.domain.customs.declarations import (
     MessageHead,
     OrderDeclaration,
 )
+from storefront.domain.customs.receipts import DocumentKind
 from storefront.domain.money import round_money
 
 NAMESPACE = "http://www.chinaport.gov.cn/ceb"
@@ -39,13 +40,13 @@ class Layout:
     line: str = ""  # "" when the message has no lines
 
 
-LAYOUTS: dict[str, Layout] = {
-    "311": Layout("CEB311Message", "Order", "OrderHead", "OrderList"),
-    "411": Layout("CEB411Message", "Payment", "PaymentHead"),
-    "511": Layout("CEB511Message", "Logistics", "LogisticsHead"),
-    "621": Layout("CEB621Message", "Inventory", "InventoryHead", "InventoryList"),
+LAYOUTS: dict[DocumentKind, Layout] = {
+    DocumentKind.ORDER: Layout("CEB311Message", "Order", "OrderHead", "OrderList"),
+    DocumentKind.PAYMENT: Layout("CEB411Message", "Payment", "PaymentHead"),
+    DocumentKind.WAYBILL: Layout("CEB511Message", "Logistics", "LogisticsHead"),
+    DocumentKind.INVENTORY: Layout("CEB621Message", "Inventory", "InventoryHead", "InventoryList"),
 }
-MESSAGE_TYPES: dict[str, str] = {kind: layout.root for kind, layout in LAYOUTS.items()}
+MESSAGE_TYPES: dict[DocumentKind, str] = {kind: layout.root for kind, layout in LAYOUTS.items()}
 
 # Optional elements (minOccurs 0) are left out when empty: several have a fixed length or a
 # minimum length, so an empty element would fail the schema (NOTES §3.3).
@@ -77,7 +78,7 @@ OPTIONAL = frozenset(
 class Record:
     """One declaration as written: head and line elements (name -> text) in XSD order."""
 
-    kind: str  # "311", "411", "511" or "621"
+    kind: DocumentKind
     head: dict[str, str]
     lines: tuple[dict[str, str], ...] = ()
 
@@ -143,7 +144,9 @@ def order_record(declaration: OrderDeclaration, head: MessageHead) -> Record:
         "consigneeAddress": d.consignee.address,
         "note": d.note,
     }
-    return Record("311", _written(fields), tuple(_order_line(line) for line in d.lines))
+    return Record(
+        DocumentKind.ORDER, _written(fields), tuple(_order_line(line) for line in d.lines)
+    )
 
 
 def _order_line(line: DeclaredLine) -> dict[str, str]:
@@ -183,7 +186,7 @@ def payment_record(declaration: OrderDeclaration, head: MessageHead) -> Record:
         "currency": CURRENCY,
         "payTime": china_timestamp(payment.paid_at),
     }
-    return Record("411", _written(fields))
+    return Record(DocumentKind.PAYMENT, _written(fields))
 
 
 def waybill_record(declaration: OrderDeclaration, head: MessageHead) -> Record:
@@ -205,7 +208,7 @@ def waybill_record(declaration: OrderDeclaration, head: MessageHead) -> Record:
         "consigneeAddress": d.consignee.address,
         "consigneeTelephone": d.consignee.phone,
     }
-    return Record("511", _written(fields))
+    return Record(DocumentKind.WAYBILL, _written(fields))
 
 
 def inventory_record(declaration: OrderDeclaration, head: MessageHead, declared_on: date) -> Record:
@@ -257,7 +260,7 @@ def inventory_record(declaration: OrderDeclaration, head: MessageHead, declared_
         "note": d.note,
     }
     lines = tuple(_inventory_line(line, bonded) for line in d.lines)
-    return Record("621", _written(fields), lines)
+    return Record(DocumentKind.INVENTORY, _written(fields), lines)
 
 
 def _inventory_line(line: DeclaredLine, bonded: bool) -> dict[str, str]:
