@@ -22,6 +22,7 @@ def register_commands(app: Flask) -> None:
     """Add the project's commands to the app. `tax` and `keys` are also `flask.commands`
     entry points (pyproject), so `flask` finds them before loading the app: they run
     without settings."""
+    from storefront.commands.customs import customs_cli
     from storefront.commands.keys import keys_cli
     from storefront.commands.tax import tax_cli
 
@@ -31,6 +32,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(stripe_cli)
+    app.cli.add_command(customs_cli)
 
 
 @demo_cli.command("load")
@@ -84,14 +86,20 @@ def rq_worker(queues: tuple[str, ...], burst: bool) -> None:
 @orders_cli.command("sweep")
 def sweep_orders() -> None:
     """Cancel orders unpaid past UNPAID_ORDER_TTL_MINUTES (releasing their quota), confirm
-    receipt of orders shipped AUTO_RECEIPT_DAYS ago and retry due webhooks, in every store."""
-    from storefront.services.upkeep import sweep_all_stores
+    receipt of orders shipped AUTO_RECEIPT_DAYS ago, retry due webhooks, take customs
+    receipts in and move customs declarations on, in every store."""
+    from storefront.services.upkeep import customs_upkeep, sweep_all_stores
 
     for slug, counts in sweep_all_stores().items():
         click.echo(
             f"{slug}: {counts['expired']} expired, {counts['received']} received, "
             f"{counts['events']} events dispatched, {counts['delivered']} webhooks delivered"
         )
+    customs = customs_upkeep()
+    click.echo(
+        f"customs: {customs['receipts']} receipts applied, {customs['advanced']} declarations "
+        f"moved on, {customs['waiting']} waiting, {customs['failed']} failed"
+    )
 
 
 @stripe_cli.command("connect-local")

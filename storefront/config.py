@@ -67,6 +67,10 @@ class Defaults:
     WEBHOOK_ALLOW_LOOPBACK = False
     # Seconds to connect and to wait for each answer of a merchant's endpoint.
     WEBHOOK_TIMEOUT_SECONDS = 5
+    # How customs messages travel for stores that chose no transport of their own: "sandbox"
+    # (a simulated customs answering like the real one) or "folder" (the e-port client's way:
+    # messages written to <instance>/customs/outbox/, receipts read from .../inbox/).
+    CUSTOMS_TRANSPORT = "sandbox"
     # Minutes before an unpaid order expires and releases its quota.
     UNPAID_ORDER_TTL_MINUTES = 30
     # Days after shipment before receipt is confirmed automatically.
@@ -87,6 +91,7 @@ _ENV_KEYS = {
     "STRIPE_PUBLISHABLE_KEY": str,
     "STRIPE_JS_URL": str,
     "TRUSTED_PROXY_COUNT": int,
+    "CUSTOMS_TRANSPORT": str,
 }
 
 

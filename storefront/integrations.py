@@ -25,6 +25,12 @@ ENTRY_POINT_GROUP = "kuajing.plugins"
 CACHE = "plugin_adapters"
 
 
+SANDBOX_DEFAULTS = {
+    Port.CUSTOMS_SIGNER: "sandbox_customs_signer",
+    Port.WAREHOUSE: "sandbox_warehouse",
+}
+
+
 class UnknownPlugin(LookupError):
     """No installed plugin has this id (or it serves another port)."""
 
@@ -83,22 +89,33 @@ def tenant_choice(port: Port, tenant_id: int) -> Choice | None:
         return Choice(tenant_id, row.plugin_id, json.loads(row.settings), row.version)
 
 
-def platform_choice(port: Port) -> Choice | None:
-    """The platform's own account: Stripe from the configuration, for payments only."""
+def platform_choice(port: Port, tenant_id: int | None = None) -> Choice | None:
+    """The platform's own services for stores that chose none: Stripe from the configuration
+    for payments; the customs transport of CUSTOMS_TRANSPORT; sandboxes for the customs
+    signature and the bonded warehouse, with a key and records of the store's own."""
     config = current_app.config
-    if port != Port.PAYMENT or not config.get("STRIPE_SECRET_KEY"):
-        return None
-    settings = {
-        "secret_key": config["STRIPE_SECRET_KEY"],
-        "webhook_secret": config.get("STRIPE_WEBHOOK_SECRET") or "",
-        "api_base": config.get("STRIPE_API_BASE"),
-        "publishable_key": config.get("STRIPE_PUBLISHABLE_KEY"),
-    }
-    return Choice(None, "stripe", settings, 0)
+    if port == Port.PAYMENT and config.get("STRIPE_SECRET_KEY"):
+        settings = {
+            "secret_key": config["STRIPE_SECRET_KEY"],
+            "webhook_secret": config.get("STRIPE_WEBHOOK_SECRET") or "",
+            "api_base": config.get("STRIPE_API_BASE"),
+            "publishable_key": config.get("STRIPE_PUBLISHABLE_KEY"),
+        }
+        return Choice(None, "stripe", settings, 0)
+    if port == Port.CUSTOMS_TRANSPORT:
+        return Choice(None, f"{config['CUSTOMS_TRANSPORT']}_customs_transport", {}, 0)
+    if port in SANDBOX_DEFAULTS:
+        return Choice(tenant_id, SANDBOX_DEFAULTS[port], {}, 0)
+    return None
 
 
 def files_folder(tenant_id: int | None, plugin_id: str) -> Path:
-    """Where a plugin keeps its files for one tenant (never a path the merchant chose)."""
+    """Where a plugin keeps its files for one tenant (never a path the merchant chose).
+
+    The platform's folder transport is the e-port client's exchange folder of the instance.
+    """
+    if tenant_id is None and plugin_id == "folder_customs_transport":
+        return Path(current_app.instance_path) / "customs"
     root = current_app.config.get("SANDBOX_DIR") or Path(current_app.instance_path) / "sandbox"
     return Path(root) / (f"tenant-{tenant_id}" if tenant_id is not None else "platform") / plugin_id
 
@@ -110,7 +127,7 @@ class Registry:
         """Return the adapter `tenant` (a Tenant, its id, or None) configured for `port`."""
         tenant_id = getattr(tenant, "id", tenant)
         choice = tenant_choice(port, tenant_id) if tenant_id is not None else None
-        choice = choice or platform_choice(port)
+        choice = choice or platform_choice(port, tenant_id)
         if choice is None:
             raise NotConfigured(f"no {port} plugin is configured")
         return self.build(port, choice)

@@ -47,7 +47,8 @@ S = OrderStatus
 TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
     (S.PENDING_PAYMENT, S.PAID): frozenset({Actor.SYSTEM}),
     (S.PENDING_PAYMENT, S.CANCELLED): frozenset({Actor.SHOPPER, Actor.MERCHANT, Actor.SYSTEM}),
-    (S.PAID, S.SHIPPED): frozenset({Actor.MERCHANT}),
+    # the merchant ships; the bonded warehouse ships what customs released (SPEC §6)
+    (S.PAID, S.SHIPPED): frozenset({Actor.MERCHANT, Actor.SYSTEM}),
     (S.PAID, S.CANCELLED): frozenset({Actor.MERCHANT, Actor.SYSTEM}),
     (S.PAID, S.REFUNDED): frozenset({Actor.MERCHANT, Actor.SYSTEM}),
     (S.SHIPPED, S.RECEIVED): frozenset({Actor.SHOPPER, Actor.SYSTEM}),

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from redis import Redis
 from rq import Queue, Retry
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from storefront.extensions import db
 from storefront.tenancy import tenant_context
 
-QUEUES = ("events", "orders", "payments", "notifications", "webhooks", "default")
+QUEUES = ("events", "orders", "payments", "customs", "notifications", "webhooks", "default")
 RETRY_INTERVALS = [10, 60, 300]
+_AFTER_COMMIT, _COMMITTED = "jobs_after_commit", "jobs_committed"
 logger = logging.getLogger(__name__)
 
 
@@ -66,11 +69,36 @@ def enqueue(func: Callable, tenant_id: int, *args, queue: str = "default", job_i
     )
 
 
+def enqueue_after_commit(func: Callable, tenant_id: int, *args, queue: str = "default") -> None:
+    """Enqueue `func` once the current transaction commits; nothing if it rolls back.
+
+    For subscribers and services that flush but never commit: a job started before the commit
+    would not see their rows.
+    """
+    db.session.info.setdefault(_AFTER_COMMIT, []).append((func, tenant_id, args, queue))
+
+
+@event.listens_for(Session, "after_commit")
+def _jobs_committed(session) -> None:
+    pending = session.info.pop(_AFTER_COMMIT, None)
+    if pending:
+        session.info.setdefault(_COMMITTED, []).extend(pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _jobs_rolled_back(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
+
+
 def dispatch_committed_events() -> None:
-    """Hand the events of what was just committed to their dispatcher job."""
+    """Hand the events of what was just committed to their dispatcher job, then queue the
+    jobs that waited for that commit."""
     from storefront.jobs.events import dispatch_ready  # the job module imports this one
 
     dispatch_ready()
+    for func, tenant_id, args, queue in db.session.info.pop(_COMMITTED, []):
+        enqueue(func, tenant_id, *args, queue=queue)
 
 
 def init_app(app: Flask) -> None:

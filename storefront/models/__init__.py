@@ -3,6 +3,14 @@
 from storefront.models.accounts import LoginCounter, PlatformOperator, StaffUser
 from storefront.models.catalog import Product, Supplier
 from storefront.models.commission import CommissionRecord, Promoter
+from storefront.models.customs import (
+    CustomsDeclaration,
+    CustomsDocument,
+    CustomsEvent,
+    CustomsFiling,
+    CustomsReceipt,
+    ProductFiling,
+)
 from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
 from storefront.models.integrations import PluginSetting, PluginSettingChange
 from storefront.models.ledger import QuotaMovement, QuotaPerson
@@ -20,6 +28,11 @@ __all__ = [
     "BuyerIdentity",
     "Checkout",
     "CommissionRecord",
+    "CustomsDeclaration",
+    "CustomsDocument",
+    "CustomsEvent",
+    "CustomsFiling",
+    "CustomsReceipt",
     "LimitPolicyRow",
     "LoginCounter",
     "Notification",
@@ -32,6 +45,7 @@ __all__ = [
     "PluginSetting",
     "PluginSettingChange",
     "Product",
+    "ProductFiling",
     "Promoter",
     "ProviderEvent",
     "QuotaMovement",

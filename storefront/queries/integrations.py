@@ -26,9 +26,9 @@ class PortSummary:
 def port_summaries() -> list[PortSummary]:
     """Return every port with the tenant's plugin, or the platform default, or none."""
     rows = {row.port: row for row in db.session.scalars(select(PluginSetting))}
-    summaries = []
+    summaries, tenant_id = [], require_tenant_id()
     for port in Port:
-        row, default = rows.get(port), platform_choice(port)
+        row, default = rows.get(port), platform_choice(port, tenant_id)
         summaries.append(
             PortSummary(
                 port=port,

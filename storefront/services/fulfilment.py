@@ -12,7 +12,7 @@ from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.orders import Actor, OrderStatus, Reason, check_shipment
 from storefront.domain.shipping import normalise_tracking
 from storefront.extensions import db
-from storefront.models import Order, Review
+from storefront.models import CustomsDeclaration, Order, Review
 from storefront.models.types import utcnow
 from storefront.services import commission, refunds
 from storefront.services.orders import transition_order
@@ -30,12 +30,37 @@ def ship(
     if tracking_number is None:
         raise Refused(ErrorCode.INVALID_TRACKING)
     check_shipment(OrderStatus(order.status), exchange)
+    if not exchange and _under_customs(order):
+        raise Refused(ErrorCode.UNDER_CUSTOMS)
+    _mark_shipped(order, carrier, tracking_number, Actor.MERCHANT, who, exchange)
+    db.session.commit()
+
+
+def ship_released(order: Order, carrier: str, tracking_number: str, who: str) -> None:
+    """Ship what the bonded warehouse sent out once customs released it (SPEC §6.3): the
+    warehouse's carrier and tracking number, no merchant action; flush, do not commit."""
+    number = normalise_tracking(carrier, tracking_number)
+    if number is None:
+        raise Refused(ErrorCode.INVALID_TRACKING)
+    _mark_shipped(order, carrier, number, Actor.SYSTEM, who, exchange=False)
+
+
+def _mark_shipped(order, carrier, tracking_number, actor: Actor, who: str, exchange: bool):
     # set before the transition, so its event carries the tracking number
     order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, utcnow()
     reason = Reason.EXCHANGE_SHIPPED if exchange else Reason.SHIPPED
     params = {"carrier": carrier, "tracking_number": tracking_number}
-    transition_order(order, OrderStatus.SHIPPED, Actor.MERCHANT, who, reason, params)
-    db.session.commit()
+    transition_order(order, OrderStatus.SHIPPED, actor, who, reason, params)
+
+
+def _under_customs(order: Order) -> bool:
+    """A declared order leaves the bonded warehouse only when customs released it."""
+    return (
+        db.session.scalar(
+            select(CustomsDeclaration.id).where(CustomsDeclaration.order_id == order.id)
+        )
+        is not None
+    )
 
 
 def confirm_receipt(order: Order, actor: Actor = Actor.SHOPPER, who: str = "shopper") -> None:

@@ -86,6 +86,32 @@ def release(order, reason: str, share: Decimal = Decimal(1)) -> None:
     )
 
 
+def retake(order, annual_limit: Decimal, reason: str) -> bool:
+    """Hold again what the order's reservation held before a release (a corrected customs
+    declaration counts again); False, holding nothing, if that would pass `annual_limit`."""
+    reserved = db.session.scalar(
+        select(QuotaMovement).where(
+            QuotaMovement.order_id == order.id, QuotaMovement.reason == "reserve"
+        )
+    )
+    if reserved is None:
+        return True
+    lock_person(reserved.person_hash)  # then read what it holds: retakes queue here
+    held_annual, held_day, person, day = _held(order.id)
+    missing_annual = reserved.annual_amount - held_annual
+    if missing_annual <= 0:
+        return True
+    used = db.session.scalar(
+        select(func.coalesce(func.sum(QuotaMovement.annual_amount), 0)).where(
+            QuotaMovement.person_hash == person, QuotaMovement.year == day.year
+        )
+    )
+    if Decimal(used) + missing_annual > annual_limit:
+        return False
+    _move(person, order, missing_annual, reserved.day_amount - held_day, day, reason)
+    return True
+
+
 def _move(person, order, annual, day_amount, day: date, reason) -> None:
     db.session.add(
         QuotaMovement(

@@ -29,3 +29,12 @@ def sweep_all_stores() -> dict[str, dict[str, int]]:
             results[slug]["events"] = dispatch_pending()
             results[slug]["delivered"] = deliver_due()
     return results
+
+
+def customs_upkeep() -> dict[str, int]:
+    """Take in what customs answered, then move every declaration that can move on."""
+    from storefront.services.customs_upkeep import advance_each, collect_all, due_declarations
+
+    report = collect_all()
+    counts = advance_each(set(due_declarations()) | report.to_advance)
+    return {"receipts": report.applied, **counts}

@@ -1,0 +1,82 @@
+"""Customs upkeep across stores: collect what the transports received, move declarations on.
+
+Run by `flask orders sweep` (cron) and the `flask customs` commands; each store's work runs
+in its own tenant context, and a store's failing service never stops the others.
+"""
+
+import logging
+
+from sqlalchemy import select
+
+from storefront.domain.customs.states import State
+from storefront.extensions import db
+from storefront.integrations import NotConfigured, registry
+from storefront.models import CustomsDeclaration, Order, Tenant
+from storefront.ports import Port, PortError, PortUnavailable
+from storefront.services import customs
+from storefront.services.customs_receipts import IngestReport, ingest
+from storefront.tenancy import tenant_context
+
+logger = logging.getLogger(__name__)
+# States in which a declaration waits for something we must ask for or send.
+ACTIVE = (State.AWAITING_WAYBILL, State.DOCUMENTS_SENT, State.DOCUMENTS_ACCEPTED, State.RELEASED)
+
+
+def collect_all() -> IngestReport:
+    """Read every transport's inbox once, take the receipts in, and clear the inbox."""
+    transports = {}
+    for (tenant_id,) in db.session.execute(select(Tenant.id).where(Tenant.active)).all():
+        try:
+            transport = registry.get(Port.CUSTOMS_TRANSPORT, tenant_id)
+        except NotConfigured:
+            continue
+        transports.setdefault(id(transport), transport)  # the platform's is shared
+    report = IngestReport()
+    for transport in transports.values():
+        try:
+            files = transport.collect()
+        except PortError as error:
+            logger.warning("customs inbox unavailable: %s", error.message)
+            continue
+        _merge(report, ingest([(item.name, item.content) for item in files]))
+        for item in files:
+            transport.acknowledge(item.name)
+    return report
+
+
+def _merge(total: IngestReport, part: IngestReport) -> None:
+    for name in ("files", "receipts", "applied", "duplicates", "unmatched"):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.unreadable.extend(part.unreadable)
+    total.to_advance |= part.to_advance
+
+
+def due_declarations(order_number: str | None = None) -> list[tuple[int, int]]:
+    """Return (tenant, declaration) of paid orders whose declaration can move on."""
+    from storefront.tenancy import system_context
+
+    query = (
+        select(CustomsDeclaration.tenant_id, CustomsDeclaration.id)
+        .join(Order, Order.id == CustomsDeclaration.order_id)
+        .where(Order.status == "paid", CustomsDeclaration.state.in_(ACTIVE))
+        .order_by(CustomsDeclaration.id)
+    )
+    if order_number:
+        query = query.where(Order.number == order_number)
+    with system_context():
+        return [(row.tenant_id, row.id) for row in db.session.execute(query)]
+
+
+def advance_each(pairs) -> dict[str, int]:
+    """Advance each declaration in its store; count those moved, waiting and failed."""
+    counts = {"advanced": 0, "waiting": 0, "failed": 0}
+    for tenant_id, declaration_id in sorted(pairs):
+        with tenant_context(tenant_id):
+            try:
+                waiting = customs.advance(declaration_id)
+            except PortUnavailable as error:
+                logger.warning("declaration %s: %s", declaration_id, error.message)
+                counts["failed"] += 1
+                continue
+        counts["waiting" if waiting else "advanced"] += 1
+    return counts
