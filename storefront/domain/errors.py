@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     LIMIT_EXCEEDED = "limit_exceeded"  # a cross-border purchase limit (SPEC §3)
     PRICE_CHANGED = "price_changed"  # the total differs from the one the shopper confirmed
     TOKEN_REUSED = "token_reused"  # noqa: S105 - the confirm page was submitted twice
+    NOT_FILED = "not_filed"  # a tax product without approved customs filings (seed 001 §4)
     # payment (shopper); the provider codes come from the payment port
     UNKNOWN_METHOD = "unknown_method"
     NOT_PAYABLE = "not_payable"  # the orders are no longer waiting for payment
@@ -27,6 +28,9 @@ class ErrorCode(StrEnum):
     NOT_RECEIVED = "not_received"  # a review before the goods arrived
     INVALID_REVIEW = "invalid_review"
     ALREADY_REVIEWED = "already_reviewed"
+    # customs (merchant)
+    NOT_RESENDABLE = "not_resendable"  # nothing customs rejected to correct and resend
+    UNDER_CUSTOMS = "under_customs"  # shipped by the bonded warehouse once customs releases it
     # order transitions (TRANSITIONS table)
     ILLEGAL_TRANSITION = "illegal_transition"
     NOT_ALLOWED_FOR_ACTOR = "not_allowed_for_actor"
@@ -37,6 +41,9 @@ class ErrorCode(StrEnum):
     DUPLICATE_EMAIL = "duplicate_email"
     UNKNOWN_LIMIT_POLICY = "unknown_limit_policy"
     INVALID_SETTINGS = "invalid_settings"  # plugin settings; the fields say what is wrong
+    # customs filings (platform operator's review)
+    NOTE_REQUIRED = "note_required"  # a rejection must say why
+    FILING_CHANGED = "filing_changed"  # resubmitted since the operator opened it
     # merchant webhook endpoints: https to public addresses only
     BAD_URL = "bad_url"
     HTTPS_REQUIRED = "https_required"
