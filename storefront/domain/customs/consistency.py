@@ -34,6 +34,8 @@ HS_CODE = re.compile(r"[0-9]{10}")
 
 
 class ProblemCode(StrEnum):
+    """Why a declaration would be refused or mismatched: stable codes for the core and the UI."""
+
     PAID_MISMATCH = "paid_mismatch"  # acturalPaid ≠ goods + freight + tax − discount / amountPaid
     PAYER_NOT_BUYER = "payer_not_buyer"  # 公告2016年第26号: buyer and payer are one person
     BUYER_MISMATCH = "buyer_mismatch"  # the inventory's buyer is not the order's
