@@ -1,16 +1,15 @@
 """Each sandbox behaves like its real counterpart: answers later, fails when told to."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
-from plugins.sandbox.customs import SandboxCustomsSigner, SandboxCustomsTransport
 from plugins.sandbox.invoice import SandboxInvoiceProvider
 from plugins.sandbox.mail import SandboxMailer
 from plugins.sandbox.warehouse import SandboxWarehouse
+from storefront.domain.shipping import normalise_tracking
 from storefront.ports import (
-    CustomsMessage,
     InvoiceLine,
     InvoiceRequest,
     MailMessage,
@@ -19,8 +18,6 @@ from storefront.ports import (
     TallyLine,
     TallySheet,
 )
-
-ORDER_XML = b'<?xml version="1.0"?><ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:Order/></ceb:CEB311Message>'
 
 
 class Clock:
@@ -37,86 +34,42 @@ def sandbox(cls, clock=None, **settings):
     return cls({"delay_seconds": "60", **settings}, clock=clock or Clock())
 
 
-def message(message_id="M1"):
-    return CustomsMessage(message_id, "CEB311Message", ORDER_XML)
-
-
-def test_customs_receipts_arrive_after_the_delay_and_only_once():
-    clock = Clock()
-    transport = sandbox(SandboxCustomsTransport, clock)
-    transport.send(message("M1"))
-    assert transport.collect_receipts() == ()
-    clock.now += 60
-    (receipt,) = transport.collect_receipts()
-    assert (receipt.message_id, receipt.status, receipt.code) == ("M1", "accepted", "2")
-    assert transport.collect_receipts() == ()
-
-
-def test_customs_rejects_or_is_down_on_demand():
-    clock = Clock()
-    rejecting = sandbox(SandboxCustomsTransport, clock, fail="reject")
-    rejecting.send(message())
-    clock.now += 60
-    assert [r.status for r in rejecting.collect_receipts()] == ["rejected"]
-    with pytest.raises(PortUnavailable):
-        sandbox(SandboxCustomsTransport, fail="unavailable").send(message())
-    with pytest.raises(PortError, match="XML"):
-        sandbox(SandboxCustomsTransport).send(CustomsMessage("M2", "CEB311Message", b"hello"))
-
-
-def test_receipts_are_shared_through_the_folder(tmp_path):
-    """A web process sends, a job process collects: both see the same folder."""
-    clock = Clock()
-    sandbox(SandboxCustomsTransport, clock, folder=str(tmp_path)).send(message("M9"))
-    clock.now += 60
-    other = sandbox(SandboxCustomsTransport, clock, folder=str(tmp_path))
-    assert [r.message_id for r in other.collect_receipts()] == ["M9"]
-
-
-def test_signer_envelopes_a_signature_that_verifies_with_its_key():
-    signer = SandboxCustomsSigner.from_settings({})
-    signed = signer.sign(ORDER_XML)
-    assert signed.xml.startswith(ORDER_XML[: -len(b"</ceb:CEB311Message>")])
-    assert signed.xml.endswith(b"</ceb:CEB311Message>")
-    assert f"<SignatureValue>{signed.signature}</SignatureValue>".encode() in signed.xml
-    assert signer.verify(ORDER_XML, signed.signature)
-    assert not signer.verify(ORDER_XML.replace(b"Order", b"Odder"), signed.signature)
-    other = SandboxCustomsSigner.from_settings({})
-    assert not other.verify(ORDER_XML, signed.signature)
-
-
-def test_signer_keeps_its_key_from_the_settings():
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(65537, 2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    first = SandboxCustomsSigner.from_settings({"private_key_pem": pem})
-    second = SandboxCustomsSigner.from_settings({"private_key_pem": pem})
-    assert first.certificate_id == second.certificate_id
-    assert second.verify(ORDER_XML, first.sign(ORDER_XML).signature)
-    form = SandboxCustomsSigner.SettingsForm(MultiDict({"private_key_pem": "not a key"}))
-    assert not form.validate() and form.errors["private_key_pem"]
-
-
 def sheet(quantity=2):
-    return TallySheet("KJ0001", (TallyLine("CB-100", quantity),), "张三", "上海市浦东新区")
+    lines = (TallyLine("CB-100", quantity),)
+    return TallySheet("KJ0001", lines, "张三", "13800000000", "上海市浦东新区")
 
 
-def test_warehouse_assigns_a_waybill_later_and_releases_it():
+def test_warehouse_assigns_a_waybill_later_once_per_order():
     clock = Clock()
     warehouse = sandbox(SandboxWarehouse, clock)
     request_id = warehouse.submit_tally(sheet())
+    assert warehouse.submit_tally(sheet()) == request_id
     assert warehouse.waybill(request_id).status == "pending"
-    assert warehouse.release("SBX000000000000").status == "refused"
     clock.now += 60
     answer = warehouse.waybill(request_id)
-    assert answer.status == "assigned" and answer.waybill_number.startswith("SBX")
-    assert warehouse.release(answer.waybill_number).status == "released"
+    assert answer.status == "assigned" and re.fullmatch(r"SBX\d{12}", answer.waybill_number)
+    other = warehouse.submit_tally(TallySheet("KJ0002", sheet().lines, "李四", "138", "北京"))
+    assert other != request_id
+
+
+def test_warehouse_ships_a_released_parcel_with_sf_later(tmp_path):
+    clock = Clock()
+    warehouse = sandbox(SandboxWarehouse, clock, folder=str(tmp_path))
+    request_id = warehouse.submit_tally(sheet())
+    with pytest.raises(PortError):
+        warehouse.request_outbound("SBX000000000000")  # nothing assigned yet
+    clock.now += 60
+    waybill = warehouse.waybill(request_id).waybill_number
+    outbound_id = warehouse.request_outbound(waybill)
+    job = sandbox(SandboxWarehouse, clock, folder=str(tmp_path))  # another process
+    assert job.request_outbound(waybill) == outbound_id
+    assert job.outbound(outbound_id).status == "pending"
+    clock.now += 60
+    answer = job.outbound(outbound_id)
+    assert (answer.status, answer.carrier) == ("shipped", "SF")
+    assert re.fullmatch(r"SF\d{13}", answer.tracking_number)
+    assert normalise_tracking(answer.carrier, answer.tracking_number) == answer.tracking_number
+    assert answer == warehouse.outbound(outbound_id)
 
 
 def test_warehouse_refuses_on_demand_and_bad_sheets():
@@ -126,11 +79,30 @@ def test_warehouse_refuses_on_demand_and_bad_sheets():
     clock.now += 60
     assert warehouse.waybill(request_id).status == "refused"
     with pytest.raises(PortError):
+        warehouse.request_outbound("SBX000000000000")
+    with pytest.raises(PortError):
         warehouse.submit_tally(sheet(quantity=0))
     with pytest.raises(PortError):
         warehouse.waybill("unknown")
+    with pytest.raises(PortError):
+        warehouse.outbound("unknown")
     with pytest.raises(PortUnavailable):
         sandbox(SandboxWarehouse, fail="unavailable").submit_tally(sheet())
+    with pytest.raises(PortUnavailable):
+        sandbox(SandboxWarehouse, fail="unavailable").outbound("x")
+
+
+def test_warehouse_refuses_an_outbound_on_demand(tmp_path):
+    clock = Clock()
+    accepting = sandbox(SandboxWarehouse, clock, folder=str(tmp_path))
+    request_id = accepting.submit_tally(sheet())
+    clock.now += 60
+    waybill = accepting.waybill(request_id).waybill_number
+    # The same warehouse, set to refuse from now on.
+    refusing = sandbox(SandboxWarehouse, clock, folder=str(tmp_path), fail="reject")
+    outbound_id = refusing.request_outbound(waybill)
+    clock.now += 60
+    assert refusing.outbound(outbound_id).status == "refused"
 
 
 def invoice(kind="blue", original=None):
