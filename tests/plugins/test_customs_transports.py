@@ -16,7 +16,9 @@ from storefront.ports import CustomsMessage, PortError, PortUnavailable
 
 CEB = "http://www.chinaport.gov.cn/ceb"
 DXP = "http://www.chinaport.gov.cn/dxp"
-DXP_XSD = Path("storefront/customs/xsd/dxp_terminal_node_202205.xsd")
+DXP_XSD = (
+    Path(__file__).resolve().parents[2] / "storefront/customs/xsd/dxp_terminal_node_202205.xsd"
+)
 START = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=8))).timestamp()
 
 
