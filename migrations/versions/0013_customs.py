@@ -131,7 +131,7 @@ def upgrade():
     sa.Column('guid', sa.String(length=36), nullable=False),
     sa.Column('app_type', sa.String(length=1), nullable=False),
     sa.Column('app_time', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('xml', storefront.models.types.Encrypted(), nullable=False),
+    sa.Column('xml', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('last_return_status', sa.String(length=10), nullable=True),
     sa.Column('last_return_time', sa.String(length=17), nullable=True),

@@ -29,6 +29,7 @@ from storefront.models import (
 from storefront.models.types import utcnow
 from storefront.ports import Port
 from storefront.services import quota
+from storefront.services.quota import CHINA
 from storefront.services.customs_facts import order_declaration
 
 BUILDERS = {
@@ -80,7 +81,8 @@ def write(
 
 def _build(kind: DocumentKind, facts: OrderDeclaration, head: MessageHead) -> bytes:
     if kind == DocumentKind.INVENTORY:
-        return inventory_message(facts, head, head.app_time.date())
+        # declTime is the China date of the declaration (NOTES §3.2)
+        return inventory_message(facts, head, head.app_time.astimezone(CHINA).date())
     return BUILDERS[kind](facts, head)
 
 

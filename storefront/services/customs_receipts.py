@@ -141,16 +141,17 @@ def _apply(receipt: Receipt, declaration_id: int) -> bool:
 
 
 def _answered(declaration: CustomsDeclaration, receipt: Receipt) -> CustomsDocument | None:
-    """The current document the receipt answers, unless the receipt predates it or its
-    latest answer (receipts come out of order)."""
+    """The current document the receipt answers, unless the receipt is older than its latest
+    answer (receipts come out of order) or, for a corrected resend, older than the resend
+    itself: a late answer to the version it replaced."""
     for document in declaration.documents:
         if not document.current or (document.kind, document.business_key) != (
             receipt.kind,
             receipt.key,
         ):
             continue
-        sent = document.app_time.astimezone(CHINA).strftime(CHINA_TIME)
-        if receipt.return_time[:14] < sent:
+        resent = document.created_at.astimezone(CHINA).strftime(CHINA_TIME)
+        if document.app_type == "2" and receipt.return_time[:14] < resent:
             return None
         if document.last_return_time and receipt.return_time <= document.last_return_time:
             return None

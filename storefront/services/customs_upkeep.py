@@ -68,7 +68,10 @@ def due_declarations(order_number: str | None = None) -> list[tuple[int, int]]:
 
 
 def advance_each(pairs) -> dict[str, int]:
-    """Advance each declaration in its store; count those moved, waiting and failed."""
+    """Advance each declaration in its store; count those moved, waiting and failed. The
+    events of what moved (an order shipped) go to their subscribers once committed."""
+    from storefront.jobs import dispatch_committed_events  # jobs import the services
+
     counts = {"advanced": 0, "waiting": 0, "failed": 0}
     for tenant_id, declaration_id in sorted(pairs):
         with tenant_context(tenant_id):
@@ -79,4 +82,5 @@ def advance_each(pairs) -> dict[str, int]:
                 counts["failed"] += 1
                 continue
         counts["waiting" if waiting else "advanced"] += 1
+        dispatch_committed_events()
     return counts
