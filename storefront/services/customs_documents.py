@@ -29,8 +29,8 @@ from storefront.models import (
 from storefront.models.types import utcnow
 from storefront.ports import Port
 from storefront.services import quota
-from storefront.services.quota import CHINA
 from storefront.services.customs_facts import order_declaration
+from storefront.services.quota import CHINA
 
 BUILDERS = {
     DocumentKind.ORDER: order_message,
