@@ -3,8 +3,9 @@
 NOTES §7 (spec S1 §6): enveloped signature over the whole document (Reference URI="",
 transform enveloped-signature), C14N 1.0, KeyInfo with KeyName (the certificate number) and
 the X509Certificate, `ds` prefix, the Signature the root's last child (the XSD order wins).
-The spec accepts RSA-SHA1; signxml refuses SHA1 for signing and documents no way to allow
-it (its maintainers say so in signxml issue #252), so this signer uses RSA-SHA256/SHA-256.
+Customs verifies RSA-SHA1 with SHA-1 digests (or SM2/SM3 from the key device), as the spec's
+samples are signed; signxml refuses SHA-1 unless a signer subclass allows it, which is what its
+maintainers advise for systems that must speak SHA-1 (signxml issue #252).
 """
 
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from signxml import (
     DigestAlgorithm,
     SignatureConstructionMethod,
     SignatureMethod,
+    SignatureConfiguration,
     XMLSigner,
     XMLVerifier,
 )
@@ -31,6 +33,19 @@ from storefront.ports import N_, Port, PortError, SignedXml
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 C14N = CanonicalizationMethod.CANONICAL_XML_1_0  # http://www.w3.org/TR/2001/REC-xml-c14n-20010315
+# What customs accepts besides SM2/SM3 (S1 §6), and so what we verify against.
+CUSTOMS_SIGNATURE = SignatureConfiguration(
+    signature_methods=frozenset({SignatureMethod.RSA_SHA1}),
+    digest_algorithms=frozenset({DigestAlgorithm.SHA1}),
+    default_reference_c14n_method=C14N,
+)
+
+
+class CustomsXmlSigner(XMLSigner):
+    """signxml's signer with SHA-1 allowed: the algorithm customs verifies (S1 §6)."""
+
+    def check_deprecated_methods(self) -> None:
+        """Allow RSA-SHA1 and SHA-1 digests, which signxml refuses by default."""
 
 
 def load_private_key(pem: str) -> rsa.RSAPrivateKey | None:
@@ -108,10 +123,10 @@ class XmlDsigSigner:
         root = parse_untrusted(xml)
         for old in root.findall(f"{{{DS}}}Signature"):
             root.remove(old)
-        signer = XMLSigner(
+        signer = CustomsXmlSigner(
             method=SignatureConstructionMethod.enveloped,
-            signature_algorithm=SignatureMethod.RSA_SHA256,
-            digest_algorithm=DigestAlgorithm.SHA256,
+            signature_algorithm=SignatureMethod.RSA_SHA1,
+            digest_algorithm=DigestAlgorithm.SHA1,
             c14n_algorithm=C14N,
         )
         signed = signer.sign(
@@ -129,7 +144,9 @@ class XmlDsigSigner:
     def verify(self, xml: bytes) -> bool:
         """Tell whether the document carries a valid signature made with this certificate."""
         try:
-            XMLVerifier().verify(parse_untrusted(xml), x509_cert=self.certificate)
+            XMLVerifier().verify(
+                parse_untrusted(xml), x509_cert=self.certificate, expect_config=CUSTOMS_SIGNATURE
+            )
         except (SignXMLException, PortError):
             return False
         return True

@@ -191,3 +191,44 @@ def test_customs_refusing_the_annual_limit_rejects_with_its_reason(tenants):
     assert declaration.state == State.REJECTED and declaration.reason_code == "-621018"
     assert "年度限额" in declaration.reason_text
     assert held_quota(a) == 0
+
+
+class WorkerKilled(BaseException):
+    """Stands for a worker killed mid-job: nothing of ours catches it."""
+
+
+def test_a_worker_killed_while_sending_sends_the_same_documents_once(tenants, monkeypatch):
+    a = tenants.a
+    with tenant_context(a.tenant.id):
+        transport = registry.get(Port.CUSTOMS_TRANSPORT, a.tenant.id)
+    send, sent = type(transport).send, []
+
+    def killed_after_one(self, message):
+        if sent:
+            raise WorkerKilled
+        sent.append(message.message_id)
+        return send(self, message)
+
+    monkeypatch.setattr(type(transport), "send", killed_after_one)
+    with pytest.raises(WorkerKilled):
+        declare(a)
+    db.session.rollback()
+    monkeypatch.setattr(type(transport), "send", send)
+    with tenant_context(a.tenant.id):
+        declaration_id = db.session.scalar(
+            select(CustomsDeclaration.id).where(CustomsDeclaration.order_id == a.order.id)
+        )
+        guids = sorted(d.guid for d in state_of(a, declaration_id).documents)
+        assert len(guids) == 3  # written down before the first one left
+        customs.advance(declaration_id)  # the next run sends what is still marked sending
+    declaration = state_of(a, declaration_id)
+    assert sorted(d.guid for d in declaration.documents) == guids
+    collect_and_advance()
+    with tenant_context(a.tenant.id):
+        first = [d for d in declaration.documents if d.guid == sent[0]][0]
+        answers = db.session.scalars(
+            select(CustomsReceipt.return_status).where(
+                CustomsReceipt.business_key == first.business_key
+            )
+        ).all()
+    assert sorted(answers) == ["120", "2"]  # customs saw it once, though it was sent twice
