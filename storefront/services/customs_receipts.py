@@ -94,8 +94,9 @@ def _ingest_tenant(tenant_id: int, matched, report: IngestReport) -> None:
             report.duplicates += 1
     order = {id(receipt): n for n, receipt in enumerate(in_processing_order(r for r, _ in fresh))}
     for receipt, declaration_id in sorted(fresh, key=lambda pair: order[id(pair[0])]):
-        if _apply(receipt, declaration_id):
-            report.applied += 1
+        result = _apply(receipt, declaration_id)
+        report.applied += result is not None
+        if result not in (None, Outcome.PROGRESS):
             report.to_advance.add((tenant_id, declaration_id))
 
 
@@ -119,14 +120,14 @@ def _store(name: str, receipt: Receipt, declaration_id: int) -> bool:
     return True
 
 
-def _apply(receipt: Receipt, declaration_id: int) -> bool:
-    """Move the answered document (and so the declaration); False if the receipt is stale."""
+def _apply(receipt: Receipt, declaration_id: int) -> Outcome | None:
+    """Move the answered document (and so the declaration); None if the receipt is stale."""
     declaration = db.session.scalar(
         select(CustomsDeclaration).where(CustomsDeclaration.id == declaration_id).with_for_update()
     )
     document = _answered(declaration, receipt)
     if document is None:
-        return False
+        return None
     document.last_return_status = receipt.return_status
     document.last_return_time = receipt.return_time
     if receipt.pre_no:
@@ -137,7 +138,7 @@ def _apply(receipt: Receipt, declaration_id: int) -> bool:
         reject(declaration, receipt.return_status, reason_text(receipt), CUSTOMS)
     else:
         refresh_state(declaration, CUSTOMS, "receipt", _params(receipt))
-    return result != Outcome.PROGRESS
+    return result
 
 
 def _answered(declaration: CustomsDeclaration, receipt: Receipt) -> CustomsDocument | None:
