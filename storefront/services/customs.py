@@ -102,6 +102,7 @@ def _step(declaration: CustomsDeclaration, order: Order) -> bool:
     if kinds:
         written = customs_documents.write(declaration, order, kinds, app_type="1")
         if written:
+            refresh_state(declaration, SYSTEM, "written", {"documents": _kinds(written)})
             db.session.commit()  # written down before they leave (see the module's docstring)
             _send(declaration, written)
     return State(declaration.state) != State.RELEASED

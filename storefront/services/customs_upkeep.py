@@ -6,20 +6,21 @@ in its own tenant context, and a store's failing service never stops the others.
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from storefront.domain.customs.states import State
+from storefront.domain.customs.states import DocumentStatus, State
 from storefront.extensions import db
 from storefront.integrations import NotConfigured, registry
-from storefront.models import CustomsDeclaration, Order, Tenant
+from storefront.models import CustomsDeclaration, CustomsDocument, Order, Tenant
 from storefront.ports import Port, PortError, PortUnavailable
 from storefront.services import customs
 from storefront.services.customs_receipts import IngestReport, ingest
-from storefront.tenancy import tenant_context
+from storefront.tenancy import system_context, tenant_context
 
 logger = logging.getLogger(__name__)
-# States in which a declaration waits for something we must ask for or send.
-ACTIVE = (State.AWAITING_WAYBILL, State.DOCUMENTS_SENT, State.DOCUMENTS_ACCEPTED, State.RELEASED)
+# States in which we must ask for something (waybill, outbound) or send the next document;
+# in the others customs has the next word, unless a document is still to be sent (a crash).
+ACTIVE = (State.AWAITING_WAYBILL, State.DOCUMENTS_ACCEPTED, State.RELEASED)
 
 
 def collect_all() -> IngestReport:
@@ -53,12 +54,19 @@ def _merge(total: IngestReport, part: IngestReport) -> None:
 
 def due_declarations(order_number: str | None = None) -> list[tuple[int, int]]:
     """Return (tenant, declaration) of paid orders whose declaration can move on."""
-    from storefront.tenancy import system_context
-
+    unsent = (
+        select(CustomsDocument.id)
+        .where(
+            CustomsDocument.declaration_id == CustomsDeclaration.id,
+            CustomsDocument.current,
+            CustomsDocument.status == DocumentStatus.SENDING,
+        )
+        .exists()
+    )
     query = (
         select(CustomsDeclaration.tenant_id, CustomsDeclaration.id)
         .join(Order, Order.id == CustomsDeclaration.order_id)
-        .where(Order.status == "paid", CustomsDeclaration.state.in_(ACTIVE))
+        .where(Order.status == "paid", or_(CustomsDeclaration.state.in_(ACTIVE), unsent))
         .order_by(CustomsDeclaration.id)
     )
     if order_number:

@@ -17,7 +17,7 @@ from storefront.models import CustomsDeclaration, CustomsReceipt, Notification, 
 from storefront.ports import Port
 from storefront.services import customs, quota
 from storefront.services.customs_receipts import ingest
-from storefront.services.customs_upkeep import advance_each, collect_all
+from storefront.services.customs_upkeep import advance_each, collect_all, due_declarations
 from storefront.services.integrations import save_plugin_settings
 from storefront.tenancy import tenant_context
 
@@ -232,3 +232,27 @@ def test_a_worker_killed_while_sending_sends_the_same_documents_once(tenants, mo
             )
         ).all()
     assert sorted(answers) == ["120", "2"]  # customs saw it once, though it was sent twice
+
+
+def test_an_inventory_list_left_unsent_by_a_crash_is_sent_by_the_next_sweep(tenants, monkeypatch):
+    a = tenants.a
+    declaration_id = declare(a)
+    report = collect_all()  # the three documents accepted
+    with tenant_context(a.tenant.id):
+        transport = registry.get(Port.CUSTOMS_TRANSPORT, a.tenant.id)
+
+    def killed(self, message):
+        raise WorkerKilled
+
+    monkeypatch.setattr(type(transport), "send", killed)
+    with pytest.raises(WorkerKilled):
+        advance_each(report.to_advance)
+    db.session.rollback()
+    monkeypatch.undo()
+    declaration = state_of(a, declaration_id)
+    assert declaration.state == State.INVENTORY_SENT
+    assert [d.status for d in declaration.documents if d.kind == "621"] == ["sending"]
+    assert (a.tenant.id, declaration_id) in due_declarations()
+    advance_each(due_declarations())
+    collect_and_advance()
+    assert state_of(a, declaration_id).state == State.RELEASED
