@@ -12,7 +12,8 @@ from storefront.extensions import db
 from storefront.i18n import status_label, tax_tag_label
 
 
-def _columns():
+def order_columns():
+    """Return the order export's columns: (title, getter of one order)."""
     # the store's time zone, as on every page; the header names it, each value has its offset
     zone = str(get_timezone())
     return [
@@ -47,12 +48,13 @@ def spreadsheet_safe(value):
     return value
 
 
-def export_response(statement, fmt: str) -> Response:
-    """Return every order of the statement as a CSV or XLSX download."""
-    columns = _columns()
+def export_response(statement, fmt: str, columns=None, name: str = "orders") -> Response:
+    """Return every row of the statement as a CSV or XLSX download named `name`, one column
+    per (title, getter) pair (the order export's columns unless others are given)."""
+    columns = columns if columns is not None else order_columns()
     rows = (
-        [spreadsheet_safe(getter(order)) for _title, getter in columns]
-        for order in db.session.scalars(statement.execution_options(yield_per=500))
+        [spreadsheet_safe(getter(row)) for _title, getter in columns]
+        for row in db.session.scalars(statement.execution_options(yield_per=500))
     )
     header = [title for title, _getter in columns]
     if fmt == "csv":
@@ -61,16 +63,16 @@ def export_response(statement, fmt: str) -> Response:
         writer = csv.writer(buffer)
         writer.writerow(header)
         writer.writerows([str(value) for value in row] for row in rows)
-        return _download(buffer.getvalue().encode(), "text/csv; charset=utf-8", "orders.csv")
+        return _download(buffer.getvalue().encode(), "text/csv; charset=utf-8", f"{name}.csv")
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("orders")
+    sheet = workbook.create_sheet(name)
     sheet.append(header)
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(out.getvalue(), xlsx, "orders.xlsx")
+    return _download(out.getvalue(), xlsx, f"{name}.xlsx")
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:

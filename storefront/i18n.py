@@ -53,11 +53,40 @@ EVENT_NAME_LABELS = {
     "order.returned": _l("Order returned"),
     "refund.made": _l("Refund made"),
 }
+# storefront.domain.customs.states.State
+CUSTOMS_STATE_LABELS = {
+    "awaiting_waybill": _l("Awaiting the waybill"),
+    "documents_sent": _l("Three documents declared"),
+    "documents_accepted": _l("Three documents accepted"),
+    "inventory_sent": _l("Inventory list declared"),
+    "cleared": _l("Cleared by customs"),
+    "released": _l("Released by customs"),
+    "rejected": _l("Returned by customs"),
+}
+# storefront.domain.customs.states.DocumentStatus
+DOCUMENT_STATUS_LABELS = {
+    "sending": _l("Waiting to be sent"),
+    "sent": _l("Declared"),
+    "accepted": _l("Accepted by customs"),
+    "cleared": _l("Cleared by customs"),
+    "released": _l("Released by customs"),
+    "rejected": _l("Returned by customs"),
+}
+# storefront.domain.customs.receipts.DocumentKind: the message numbers
+DOCUMENT_KIND_LABELS = {
+    "311": _l("Order message"),
+    "411": _l("Payment slip"),
+    "511": _l("Waybill"),
+    "621": _l("Inventory list"),
+}
 LABELS = {
     "event_name": EVENT_NAME_LABELS,
     "payment_method": PAYMENT_METHOD_LABELS,
     "payment_status": PAYMENT_STATUS_LABELS,
     "delivery_status": DELIVERY_STATUS_LABELS,
+    "customs_state": CUSTOMS_STATE_LABELS,
+    "document_status": DOCUMENT_STATUS_LABELS,
+    "document_kind": DOCUMENT_KIND_LABELS,
 }
 TAX_TAG_LABELS = {
     "cross_border_retail": _l("Cross-border retail"),

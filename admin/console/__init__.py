@@ -7,4 +7,13 @@ from admin.access import guard_console
 bp = Blueprint("console", __name__, url_prefix="/admin", template_folder="../templates")
 guard_console(bp)
 
-from admin.console import auth, catalog, hooks, integrations, orders, staff, tax  # noqa: E402, F401 - routes register on import
+from admin.console import (  # noqa: E402, F401 - routes register on import
+    auth,
+    catalog,
+    customs,
+    hooks,
+    integrations,
+    orders,
+    staff,
+    tax,
+)

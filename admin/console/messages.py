@@ -37,6 +37,17 @@ def console_messages() -> dict[ErrorCode, str]:
         ErrorCode.UNRESOLVABLE: _("This host name cannot be found."),
         ErrorCode.NOT_PUBLIC: _("Webhooks can only go to public internet addresses."),
         ErrorCode.UNREACHABLE: _("No HTTP answer"),
+        ErrorCode.UNDER_CUSTOMS: _(
+            "The bonded warehouse ships this order automatically once customs releases it."
+        ),
+        ErrorCode.NOT_RESENDABLE: _(
+            "Nothing customs returned can be corrected and declared again: the declaration is "
+            "not returned, the order is no longer paid, or no message was sent yet."
+        ),
+        ErrorCode.LIMIT_EXCEEDED: _(
+            "Not declared again: with this order the buyer would exceed a cross-border "
+            "purchase limit. Cancel the order and refund the shopper."
+        ),
     }
 
 

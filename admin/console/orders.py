@@ -21,6 +21,7 @@ from storefront.domain.orders import (
 )
 from storefront.input_hardening import page_number
 from storefront.queries import commission as commission_queries
+from storefront.queries import customs as customs_queries
 from storefront.queries import orders as order_queries
 from storefront.services import fulfilment
 
@@ -30,7 +31,7 @@ STATUSES = tuple(status.value for status in OrderStatus)
 @bp.route("/orders")
 def orders():
     filters = _filters()
-    for value in _invalid_dates():
+    for value in invalid_dates():
         flash(_("“%(value)s” is not a date (YYYY-MM-DD): it was not used.", value=value), "error")
     page = request.args.get("page", 1, type=page_number)
     listing = order_queries.console_orders(filters, page, current_app.config["PAGE_SIZE"])
@@ -39,7 +40,7 @@ def orders():
 
 @bp.route("/orders/export.<any(csv, xlsx):fmt>")
 def export_orders(fmt: str):
-    if _invalid_dates():
+    if invalid_dates():
         return _("Enter dates as YYYY-MM-DD."), 400
     return export_response(order_queries.console_orders_statement(_filters()), fmt)
 
@@ -56,6 +57,7 @@ def order(order_id: int):
         refund_form=RefundForm(),
         refund_key=uuid.uuid4().hex,
         payment=payment,
+        declaration=customs_queries.declaration_for_order(row.id),
         moves=next_statuses(OrderStatus(row.status), Actor.MERCHANT),
         can_refund=refund_allowed(OrderStatus(row.status), paid) and row.refunded < row.total,
     )
@@ -154,19 +156,21 @@ def _filters() -> order_queries.OrderFilters:
     return order_queries.OrderFilters(
         status=args.get("status") or None,
         tag=args.get("tag") or None,
-        date_from=_date(args.get("from")),
-        date_to=_date(args.get("to")),
+        date_from=query_date(args.get("from")),
+        date_to=query_date(args.get("to")),
         buyer=args.get("buyer", "").strip(),
         number=args.get("number", "").strip(),
     )
 
 
-def _invalid_dates() -> list[str]:
+def invalid_dates() -> list[str]:
+    """Return the date filters of the request that are not dates (they are not used)."""
     given = (request.args.get(name, "") for name in ("from", "to"))
-    return [text for text in given if text and _date(text) is None]
+    return [text for text in given if text and query_date(text) is None]
 
 
-def _date(text: str | None) -> date | None:
+def query_date(text: str | None) -> date | None:
+    """Return a YYYY-MM-DD filter as a date; None when empty or not a date."""
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:

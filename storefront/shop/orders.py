@@ -9,8 +9,10 @@ from storefront.domain.errors import Refused
 from storefront.domain.orders import Actor, OrderStatus, TransitionRefused, next_statuses
 from storefront.input_hardening import page_number
 from storefront.queries import orders as order_queries
+from storefront.queries.customs import declaration_for_order
 from storefront.queries.notifications import shopper_notifications
 from storefront.queries.reviews import order_reviews
+from storefront.queries.tax import limit_policies
 from storefront.services import fulfilment
 from storefront.services.notifications import mark_all_read
 from storefront.services.payments import refresh_payment
@@ -36,12 +38,15 @@ def order(order_id: int):
     row = order_queries.shopper_order_or_404(current_user, order_id)
     if request.args.get("paying") and row.status == "pending_payment":
         refresh_payment(row)  # back from paying: show the provider's answer, not a Pay button
+    declaration = declaration_for_order(row.id)
     return render_template(
         "shop/order.html",
         order=row,
         review_form=ReviewForm(),
         reviews=order_reviews(row),
         payment=order_queries.order_payment(row),
+        declaration=declaration,
+        customs_reason=customs_reason(declaration, row.policy_code) if declaration else "",
         paying=request.args.get("paying"),
         moves=next_statuses(OrderStatus(row.status), Actor.SHOPPER),
     )
@@ -90,6 +95,30 @@ def notifications():
         return redirect(url_for("shop.notifications"))
     notes = shopper_notifications(current_user.id)
     return render_template("shop/notifications.html", notes=notes, text=notification_text)
+
+
+# NOTES §4: customs' own limit checks on the inventory list (error table 7-2)
+ORDER_LIMIT_CODE, ANNUAL_LIMIT_CODE = "-621005", "-621018"
+
+
+def customs_reason(declaration, policy_code: str) -> str:
+    """Say why customs returned the order; its limit refusals as the cart words limits."""
+    if declaration.reason_code not in (ORDER_LIMIT_CODE, ANNUAL_LIMIT_CODE):
+        return declaration.reason_text
+    policy = next((p for p in limit_policies() if p.code == policy_code), None)
+    if policy is None:
+        return declaration.reason_text
+    if declaration.reason_code == ORDER_LIMIT_CODE:
+        limit = f"{policy.order_limit:.2f}"
+        return _(
+            "Order limit: goods and freight of one cross-border order may not exceed ¥%(limit)s.",
+            limit=limit,
+        )
+    return _(
+        "Annual limit: one person may buy at most ¥%(limit)s of cross-border goods a year; "
+        "with this order your purchases would exceed it.",
+        limit=f"{policy.annual_limit:.2f}",
+    )
 
 
 def _act(row, action, done_message: str):

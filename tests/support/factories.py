@@ -2,13 +2,20 @@
 
 import itertools
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
+
+from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import (
     Address,
     BuyerIdentity,
     Checkout,
+    CustomsDeclaration,
+    CustomsDocument,
+    CustomsEvent,
+    CustomsReceipt,
     Order,
     OrderLine,
     OutboxEvent,
@@ -253,3 +260,81 @@ def outbox_event(order_row: Order) -> OutboxEvent:
     db.session.add(row)
     db.session.flush()
     return row
+
+
+CEB = "http://www.chinaport.gov.cn/ceb"
+
+
+def customs_declaration(order_row: Order, state: str = "documents_sent", **values):
+    """The order's customs declaration in `state` (one per order)."""
+    row = CustomsDeclaration(order_id=order_row.id, state=state, **values)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def customs_document(declaration_row, kind: str = "311", status: str = "sent", **values):
+    """A message as sent for the declaration; its XML names the buyer (and payer) by ID."""
+    n = next(_seq)
+    guid = f"{n:08d}-0000-4000-8000-000000000000"
+    id_number = values.pop("id_number", VALID_IDS[0])
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<ceb:CEB{kind}Message xmlns:ceb="{CEB}" '
+        f'guid="{guid}" version="1.0"><ceb:Head><ceb:guid>{guid}</ceb:guid>'
+        f"<ceb:buyerIdNumber>{id_number}</ceb:buyerIdNumber>"
+        f"<ceb:payerIdNumber>{id_number}</ceb:payerIdNumber></ceb:Head></ceb:CEB{kind}Message>"
+    )
+    row = CustomsDocument(
+        declaration_id=declaration_row.id,
+        kind=kind,
+        business_key=values.pop("business_key", f"KEY|{n}"),
+        guid=guid,
+        app_type=values.pop("app_type", "1"),
+        app_time=values.pop("app_time", datetime(2026, 11, 22, 2, 0, tzinfo=UTC)),
+        xml=xml,
+        status=status,
+        sent_at=values.pop("sent_at", datetime(2026, 11, 22, 2, 0, 5, tzinfo=UTC)),
+        **values,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def customs_receipt(document_row, return_status: str, return_time: str, info: str = ""):
+    """A receipt customs sent for the document."""
+    row = CustomsReceipt(
+        declaration_id=document_row.declaration_id,
+        document_id=document_row.id,
+        kind=document_row.kind,
+        business_key=document_row.business_key,
+        return_status=return_status,
+        return_time=return_time,
+        info=info,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def customs_event(declaration_row, reason: str, to_state: str, params=None, **values):
+    """A step of the declaration's timeline."""
+    row = CustomsEvent(
+        declaration_id=declaration_row.id,
+        actor=values.pop("actor", "system:customs"),
+        to_state=to_state,
+        reason=reason,
+        params=params,
+        **values,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def declared_document(order_row: Order):
+    """A message of the order's declaration, the declaration made if the order has none."""
+    declaration = db.session.scalar(
+        select(CustomsDeclaration).where(CustomsDeclaration.order_id == order_row.id)
+    )
+    return customs_document(declaration or customs_declaration(order_row))

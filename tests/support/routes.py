@@ -18,6 +18,7 @@ OBJECT_IDS = {
     "payment_id": lambda store: store.payment.id,
     "endpoint_id": lambda store: factories.webhook_endpoint().id,
     "event_id": lambda store: factories.outbox_event(store.order).id,
+    "document_id": lambda store: factories.declared_document(store.order).id,
 }
 # Route arguments that name no object (a file format, a plugin port ...) and the value to use.
 PLAIN_ARGUMENTS = {"fmt": "csv", "port": "payment", "plugin_id": "stripe"}
