@@ -19,6 +19,7 @@ from storefront.domain.tax import TaxRates, TaxTag
 from storefront.extensions import db
 from storefront.models import BuyerIdentity, LimitPolicyRow, Product, Supplier, Tenant
 from storefront.services import quota
+from storefront.services.customs_filings import unfiled_products
 
 ZERO = Decimal("0.00")
 MAX_QUANTITY = 99
@@ -56,6 +57,7 @@ class CartSnapshot:
     groups: list[CartGroup] = field(default_factory=list)
     problems: tuple[MixProblem, ...] = ()
     unavailable: list[str] = field(default_factory=list)
+    unfiled: list[str] = field(default_factory=list)  # tax products without approved filings
     policy: LimitPolicy | None = None
     annual_used: Decimal | None = None
 
@@ -83,7 +85,8 @@ class CartSnapshot:
             bool(self.groups)
             and not self.problems
             and not self.violations
-            and not (self.unavailable)
+            and not self.unavailable
+            and not self.unfiled
         )
 
 
@@ -108,6 +111,7 @@ def build_cart(
     """Load, group, check and quote the cart for `identity` (None: no quota yet)."""
     lines, unavailable = _load_lines(items)
     snapshot = CartSnapshot(policy=tenant_policy(tenant), unavailable=unavailable)
+    snapshot.unfiled = unfiled_products(line.product.id for line in lines)
     snapshot.problems = check_mix([_mix_item(line) for line in lines])
     snapshot.groups = _group(lines)
     used = quota.usage(quota.person_hash(identity.id_number), moment) if identity else None

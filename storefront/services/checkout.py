@@ -81,6 +81,8 @@ def _check(snapshot: CartSnapshot, identity, expected_total: Decimal | None) -> 
         raise CheckoutRefused(ErrorCode.EMPTY_CART, snapshot)
     if snapshot.unavailable:
         raise CheckoutRefused(ErrorCode.OUT_OF_STOCK, snapshot)
+    if snapshot.unfiled:
+        raise CheckoutRefused(ErrorCode.NOT_FILED, snapshot)
     if snapshot.problems:
         raise CheckoutRefused(ErrorCode.MIXED_CART, snapshot)
     if identity is None and any(group.tax_tag for group in snapshot.groups):

@@ -8,8 +8,10 @@ from storefront.extensions import db
 from storefront.models import (
     Address,
     BuyerIdentity,
+    CustomsFiling,
     PlatformOperator,
     Product,
+    ProductFiling,
     Shopper,
     StaffUser,
     Supplier,
@@ -46,6 +48,84 @@ PRODUCTS = [
     ("NT-88", "景德镇茶具", "88.00", 300, 1, None, None),
     ("NT-39", "折叠雨伞", "39.00", 300, 1, None, None),
 ]
+# Each tax product's filing (商品备案): HS code, origin (JGS-20 country), declared unit, first
+# legal unit and quantity, gross and net kg per unit, brand/spec, postal tax number (direct
+# mail only; demo values in the 8-digit format of the 进境物品归类表).
+PRODUCT_FILINGS = {
+    "CB-100": (
+        "1901101000",
+        "601",
+        "007",
+        "035",
+        "0.8",
+        "1.0",
+        "0.8",
+        "婴幼儿配方奶粉;800g/罐",
+        "",
+    ),
+    "CB-1980": ("8516800000", "116", "007", "007", "1", "0.9", "0.5", "射频美容仪;单台", ""),
+    "CB-3000": ("9102210000", "331", "007", "007", "1", "0.6", "0.15", "自动机械腕表;钢表壳", ""),
+    "DD-800": ("3304990099", "133", "011", "035", "0.3", "0.6", "0.3", "护肤套装;水乳霜三件", ""),
+    "OC-268": (
+        "2106909090",
+        "304",
+        "142",
+        "035",
+        "0.12",
+        "0.2",
+        "0.12",
+        "复合维生素片;60片/瓶",
+        "",
+    ),
+    "DM-1100": ("4202210000", "307", "011", "011", "1", "1.3", "0.9", "牛皮手提包", "06010100"),
+    "DM-500": ("3303000010", "305", "142", "036", "50", "0.3", "0.1", "香水;50ml", "05010200"),
+    "DM-600": (
+        "6214200000",
+        "303",
+        "011",
+        "011",
+        "1",
+        "0.4",
+        "0.25",
+        "羊绒围巾;100%羊绒",
+        "03020100",
+    ),
+}
+# The stores' enterprise filings (企业备案): the demo store sells bonded stock (1210) from the
+# Yangshan bonded port, the second one direct purchases (9610) flown in to Pudong.
+STORE_FILINGS = {
+    DEMO_SLUG: {
+        "enterprise_code": "3105960ABC",
+        "enterprise_name": "上海跨境优选电子商务有限公司",
+        "trade_mode": "1210",
+        "traf_mode": "Y",
+        "ems_no": "T2249W000158",
+        "area_code": "3122W60012",
+        "area_name": "上海洋山保税港区仓储有限公司",
+    },
+    SECOND_SLUG: {
+        "enterprise_code": "3120960XYZ",
+        "enterprise_name": "上海第二商城贸易有限公司",
+        "trade_mode": "9610",
+        "traf_mode": "5",
+        "traf_no": "MU5106",
+        "voyage_no": "MU5106",
+        "bill_no": "78112345675",
+    },
+}
+APPROVED = {"status": "approved", "reviewed_by": "demo", "review_note": ""}
+COMMON_FILING = {
+    "platform_code": "3105960KJY",
+    "platform_name": "跨境优选平台",
+    "payment_code": "31222699S7",
+    "payment_name": "上海示例支付服务有限公司",
+    "logistics_code": "3122480063",
+    "logistics_name": "上海示例国际物流有限公司",
+    "agent_code": "3122260001",
+    "agent_name": "上海示例报关有限公司",
+    "customs_code": "2249",
+    "port_code": "2249",
+}
 
 
 def load_demo(passwords: dict[str, str]) -> bool:
@@ -127,19 +207,39 @@ def _fill_store(tenant: Tenant, owner_password: str, owner_email: str) -> None:
         for name, tariff, ct, vat, postal in TEMPLATES
     }
     db.session.add_all([owner, *suppliers, *templates.values()])
+    db.session.add(CustomsFiling(**COMMON_FILING, **STORE_FILINGS[tenant.slug], **APPROVED))
     for sku, name, price, stock, supplier, template, tag in PRODUCTS:
-        db.session.add(
-            Product(
-                sku=sku,
-                name=name if tenant.slug == DEMO_SLUG else f"{name} ({tenant.slug})",
-                price=Decimal(price),
-                stock=stock,
-                supplier=suppliers[supplier],
-                tax_template=templates.get(template),
-                tax_tag=tag,
-                description="",
-            )
+        product = Product(
+            sku=sku,
+            name=name if tenant.slug == DEMO_SLUG else f"{name} ({tenant.slug})",
+            price=Decimal(price),
+            stock=stock,
+            supplier=suppliers[supplier],
+            tax_template=templates.get(template),
+            tax_tag=tag,
+            description="",
         )
+        db.session.add(product)
+        if tag:
+            db.session.add(_product_filing(product, tenant.slug))
+
+
+def _product_filing(product: Product, slug: str) -> ProductFiling:
+    hs_code, origin, unit, unit1, qty1, gross, net, model, postal = PRODUCT_FILINGS[product.sku]
+    return ProductFiling(
+        product=product,
+        hs_code=hs_code,
+        record_no=f"{slug.upper()}-{product.sku}",
+        origin_country=origin,
+        unit=unit,
+        unit1=unit1,
+        qty1_per_unit=Decimal(qty1),
+        gross_weight=Decimal(gross),
+        net_weight=Decimal(net),
+        model=model,
+        postal_tax_number=postal,
+        **APPROVED,
+    )
 
 
 def _add_shopper(password: str) -> None:

@@ -23,6 +23,7 @@ def cart_json(snapshot: CartSnapshot) -> dict:
             for p in snapshot.problems
         ],
         "unavailable": snapshot.unavailable,
+        "unfiled": snapshot.unfiled,
         "total": f"{snapshot.total:.2f}",
         "annual_remaining": None if remaining is None else f"{remaining:.2f}",
         "can_check_out": snapshot.can_check_out,

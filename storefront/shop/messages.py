@@ -60,6 +60,10 @@ def shop_messages() -> dict[ErrorCode, str]:
             "Prices or tax changed since you looked. Please check the new total."
         ),
         ErrorCode.TOKEN_REUSED: _("This checkout was already submitted."),
+        ErrorCode.NOT_FILED: _(
+            "Some products have no completed customs filing and cannot be sold cross-border "
+            "yet; see the cart."
+        ),
         ErrorCode.CARD_DECLINED: _(
             "The card was declined. Try another card or another way to pay."
         ),

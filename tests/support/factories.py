@@ -15,6 +15,7 @@ from storefront.models import (
     CustomsDeclaration,
     CustomsDocument,
     CustomsEvent,
+    CustomsFiling,
     CustomsReceipt,
     Order,
     OrderLine,
@@ -22,6 +23,7 @@ from storefront.models import (
     Payment,
     PlatformOperator,
     Product,
+    ProductFiling,
     Shopper,
     StaffUser,
     Supplier,
@@ -94,7 +96,11 @@ def template(tariff="5", ct="6", vat="7", postal="8", name: str | None = None) -
     return row
 
 
-def product(supplier_row: Supplier, price="100.00", template_row=None, tag=None, **values):
+def product(
+    supplier_row: Supplier, price="100.00", template_row=None, tag=None, filed=True, **values
+):
+    """A product; a tax product is filed and approved (and so is its store) unless `filed`
+    is False, so it can be sold cross-border."""
     row = Product(
         sku=values.pop("sku", f"SKU-{next(_seq)}"),
         name=values.pop("name", f"Product {next(_seq)}"),
@@ -105,6 +111,65 @@ def product(supplier_row: Supplier, price="100.00", template_row=None, tag=None,
         tax_tag=tag,
         **values,
     )
+    db.session.add(row)
+    db.session.flush()
+    if tag and filed:
+        store_filing()
+        product_filing(row)
+    return row
+
+
+def customs_filing(**values) -> CustomsFiling:
+    """The store's enterprise filing: bonded stock (1210) with valid codes, approved."""
+    defaults = {
+        "enterprise_code": "3105960ABC",
+        "enterprise_name": "上海跨境电商有限公司",
+        "platform_code": "3105960ABC",
+        "platform_name": "跨境优选平台",
+        "payment_code": "31222699S7",
+        "payment_name": "测试支付有限公司",
+        "logistics_code": "3122480063",
+        "logistics_name": "测试物流有限公司",
+        "agent_code": "3105960ABC",
+        "agent_name": "上海跨境电商有限公司",
+        "customs_code": "2244",
+        "port_code": "2244",
+        "trade_mode": "1210",
+        "traf_mode": "Y",
+        "ems_no": "T2244W000001",
+        "area_code": "3122W60001",
+        "area_name": "洋山保税仓储有限公司",
+        "status": "approved",
+        "reviewed_by": "operator:test",
+    }
+    row = CustomsFiling(**{**defaults, **values})
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def store_filing() -> CustomsFiling:
+    """The store's enterprise filing, made (approved) if it has none."""
+    return db.session.scalar(select(CustomsFiling)) or customs_filing()
+
+
+def product_filing(product_row: Product, **values) -> ProductFiling:
+    """An approved filing of `product_row` (a cosmetic from Japan, one piece)."""
+    defaults = {
+        "hs_code": "3304990099",
+        "record_no": f"REC{next(_seq):06d}",
+        "origin_country": "116",
+        "unit": "007",
+        "unit1": "007",
+        "qty1_per_unit": Decimal("1"),
+        "gross_weight": Decimal("0.50000"),
+        "net_weight": Decimal("0.40000"),
+        "model": "品牌:测试;规格:50ml",
+        "postal_tax_number": "09000000" if product_row.tax_tag == "direct_mail" else "",
+        "status": "approved",
+        "reviewed_by": "operator:test",
+    }
+    row = ProductFiling(product_id=product_row.id, **{**defaults, **values})
     db.session.add(row)
     db.session.flush()
     return row

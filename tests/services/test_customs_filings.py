@@ -1,0 +1,226 @@
+"""Customs filings: saving sends a filing to review, the operator decides, unfiled tax products
+cannot be sold (seed 000 step 2, seed 001 §4)."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import event, select
+
+from storefront.domain.errors import ErrorCode, Refused
+from storefront.extensions import db
+from storefront.models import CustomsFiling, ProductFiling
+from storefront.services.checkout import CheckoutRefused, PlacementRequest, place_order
+from storefront.services.customs_filings import (
+    review_filing,
+    save_customs_filing,
+    save_product_filing,
+    unfiled_products,
+)
+from storefront.services.errors import NotFound
+from storefront.tenancy import system_context, tenant_context
+from tests.support import factories
+
+NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
+ENTERPRISE = {
+    "enterprise_code": "3105960ABC",
+    "enterprise_name": "上海跨境电商有限公司",
+    "platform_code": "3105960KJY",
+    "platform_name": "跨境优选平台",
+    "payment_code": "31222699S7",
+    "payment_name": "测试支付",
+    "logistics_code": "3122480063",
+    "logistics_name": "测试物流",
+    "agent_code": "3122260001",
+    "agent_name": "测试报关",
+    "customs_code": "2249",
+    "port_code": "2249",
+    "trade_mode": "1210",
+    "traf_mode": "Y",
+    "ems_no": "T2249W000158",
+    "area_code": "3122W60012",
+    "area_name": "洋山保税仓",
+    "loct_no": "",
+    "traf_no": "",
+    "voyage_no": "",
+    "bill_no": "",
+    "dxp_id": "",
+}
+PRODUCT = {
+    "hs_code": "3304990099",
+    "record_no": "REC000001",
+    "origin_country": "116",
+    "unit": "007",
+    "unit1": "035",
+    "qty1_per_unit": D("0.05"),
+    "unit2": "",
+    "qty2_per_unit": None,
+    "gross_weight": D("0.2"),
+    "net_weight": D("0.05"),
+    "model": "面霜;50g",
+    "bar_code": "",
+    "postal_tax_number": "",
+}
+
+
+@pytest.fixture
+def a(app, tenants):
+    with app.test_request_context(), tenant_context(tenants.a.tenant.id):
+        yield tenants.a
+
+
+def _store_filing() -> CustomsFiling:
+    return db.session.scalar(select(CustomsFiling))
+
+
+def _filing_of(product) -> ProductFiling:
+    return db.session.scalar(select(ProductFiling).where(ProductFiling.product_id == product.id))
+
+
+def test_a_new_enterprise_filing_waits_for_review(app, session):
+    store = factories.tenant()
+    with app.test_request_context(), tenant_context(store.id):
+        assert save_customs_filing(ENTERPRISE, "staff:1") is True
+        filing = _store_filing()
+        assert (filing.status, filing.enterprise_code, filing.reviewed_at) == (
+            "pending",
+            "3105960ABC",
+            None,
+        )
+
+
+def test_any_change_sends_an_approved_filing_back_and_keeps_the_last_decision(a):
+    filing = _store_filing()  # the factory's, approved
+    save_customs_filing({**ENTERPRISE, **_columns(filing)}, "staff:1")
+    assert filing.status == "approved"  # nothing changed: the approval stands
+    before = filing.submitted_at
+    assert save_customs_filing({**_columns(filing), "port_code": "2201"}, "staff:1") is True
+    assert (filing.status, filing.port_code, filing.reviewed_by) == (
+        "pending",
+        "2201",
+        "operator:test",
+    )
+    assert filing.submitted_at > before
+
+
+def _columns(filing) -> dict:
+    return {name: getattr(filing, name) for name in ENTERPRISE}
+
+
+def test_a_product_filing_is_one_per_product_and_only_for_tax_products(a):
+    product = factories.product(a.supplier, "99.00", a.template, "cross_border_retail", filed=False)
+    assert save_product_filing(product.id, PRODUCT, "staff:1") is True
+    assert save_product_filing(product.id, {**PRODUCT, "hs_code": "3304100000"}, "staff:1")
+    rows = db.session.scalars(select(ProductFiling).where(ProductFiling.product_id == product.id))
+    assert [(row.hs_code, row.status) for row in rows] == [("3304100000", "pending")]
+    assert save_product_filing(product.id, {**PRODUCT, "hs_code": "3304100000"}, "x") is False
+    with pytest.raises(NotFound):
+        save_product_filing(a.non_tax_product.id, PRODUCT, "staff:1")
+
+
+def test_another_stores_product_cannot_be_filed(a, tenants):
+    with pytest.raises(NotFound):
+        save_product_filing(tenants.b.product.id, PRODUCT, "staff:1")
+    with tenant_context(tenants.b.tenant.id):
+        assert _filing_of(tenants.b.product).hs_code == "3304990099"  # untouched
+
+
+def test_the_operator_rejects_with_a_reason_and_approves_any_store(app, tenants):
+    with tenant_context(tenants.b.tenant.id):
+        filing_id = _filing_of(tenants.b.product).id
+    with pytest.raises(Refused) as refused:
+        review_filing("product", filing_id, False, "  ", "operator:1 Op")
+    assert refused.value.code == ErrorCode.NOTE_REQUIRED
+    review_filing("product", filing_id, False, "HS 编码与品名不符", "operator:1 Op")
+    with system_context():
+        row = db.session.scalar(select(ProductFiling).where(ProductFiling.id == filing_id))
+        assert (row.status, row.review_note, row.reviewed_by) == (
+            "rejected",
+            "HS 编码与品名不符",
+            "operator:1 Op",
+        )
+        assert row.reviewed_at is not None
+    review_filing("product", filing_id, True, "", "operator:2 Op")
+    with system_context():
+        row = db.session.scalar(select(ProductFiling).where(ProductFiling.id == filing_id))
+        assert (row.status, row.reviewed_by) == ("approved", "operator:2 Op")
+
+
+def test_a_filing_changed_since_the_operator_opened_it_is_not_decided(a):
+    filing = _store_filing()
+    seen = filing.submitted_at - timedelta(seconds=1)
+    with pytest.raises(Refused) as refused:
+        review_filing("enterprise", filing.id, False, "不对", "operator:1", seen)
+    assert refused.value.code == ErrorCode.FILING_CHANGED
+    assert _store_filing().status == "approved"
+    review_filing("enterprise", filing.id, False, "不对", "operator:1", filing.submitted_at)
+    assert _store_filing().status == "rejected"
+
+
+def test_an_unknown_filing_is_not_found(a):
+    with pytest.raises(NotFound):
+        review_filing("product", 10**9, True, "", "operator:1")
+    with pytest.raises(NotFound):
+        review_filing("warehouse", _store_filing().id, True, "", "operator:1")
+
+
+@pytest.mark.parametrize(
+    ("store_status", "product_status", "unfiled"),
+    [
+        ("approved", "approved", False),
+        ("approved", "pending", True),
+        ("approved", "rejected", True),
+        ("approved", None, True),  # never filed
+        ("pending", "approved", True),
+        ("rejected", "approved", True),
+        (None, "approved", True),  # the store never filed
+    ],
+)
+def test_a_tax_product_sells_only_with_both_filings_approved(
+    app, session, store_status, product_status, unfiled
+):
+    store = factories.tenant()
+    with app.test_request_context(), tenant_context(store.id):
+        if store_status:
+            factories.customs_filing(status=store_status)
+        supplier, template = factories.supplier(), factories.template()
+        taxed = factories.product(supplier, "10.00", template, "direct_mail", filed=False)
+        plain = factories.product(supplier, "10.00", name="普通商品")
+        if product_status:
+            factories.product_filing(taxed, status=product_status)
+        expected = [taxed.name] if unfiled else []
+        assert unfiled_products([taxed.id, plain.id]) == expected
+
+
+def test_the_product_filings_are_read_in_one_query(a):
+    products = [
+        factories.product(a.supplier, "10.00", a.template, "cross_border_retail", filed=False)
+        for _ in range(5)
+    ]
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        names = unfiled_products(p.id for p in [*products, a.product])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert names == [p.name for p in products]
+    assert sum("product_filings" in s for s in statements) == 1
+
+
+def test_checkout_refuses_an_unfiled_product(a):
+    product = factories.product(a.supplier, "99.00", a.template, "cross_border_retail", filed=False)
+    request = PlacementRequest(
+        items={product.id: 1},
+        identity_id=a.identity.id,
+        address_id=a.address.id,
+        token=uuid.uuid4().hex,
+        expected_total=None,
+    )
+    with pytest.raises(CheckoutRefused) as refused:
+        place_order(a.tenant, a.shopper, request, NOW)
+    assert refused.value.code == ErrorCode.NOT_FILED
+    assert refused.value.snapshot.unfiled == [product.name]
+    factories.product_filing(product)
+    assert place_order(a.tenant, a.shopper, request, NOW).orders
