@@ -27,3 +27,6 @@ def logout():
 @bp.route("/")
 def tenants():
     return render_template("platform/tenants.html", tenants=tenant_overview())
+
+
+from admin import platform_filings  # noqa: E402, F401 - routes register on import

@@ -11,6 +11,7 @@ from admin.console import (  # noqa: E402, F401 - routes register on import
     auth,
     catalog,
     customs,
+    filings,
     hooks,
     integrations,
     orders,

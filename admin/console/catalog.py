@@ -9,6 +9,7 @@ from admin.forms import TAX_TAGS, ProductForm, SupplierForm, choices
 from storefront.domain.errors import Refused
 from storefront.input_hardening import page_number, record_id
 from storefront.queries import catalog as catalog_queries
+from storefront.queries import customs_filings as filing_queries
 from storefront.queries import tax as tax_queries
 from storefront.services import catalog
 
@@ -50,6 +51,7 @@ def products():
         filters=filters,
         templates=tax_queries.templates(),
         tags=TAX_TAGS,
+        filing_statuses=filing_queries.filing_statuses(p.id for p in listing.items),
     )
 
 
@@ -74,4 +76,4 @@ def edit_product(product_id: int | None = None):
             flash(_("Product saved."), "success")
             return redirect(url_for("console.products"))
     title = _("Edit product") if product else _("New product")
-    return render_template("admin/form_page.html", form=form, title=title)
+    return render_template("admin/product_form.html", form=form, title=title, product=product)

@@ -48,6 +48,10 @@ def console_messages() -> dict[ErrorCode, str]:
             "Not declared again: with this order the buyer would exceed a cross-border "
             "purchase limit. Cancel the order and refund the shopper."
         ),
+        ErrorCode.NOTE_REQUIRED: _("Say why the filing is rejected."),
+        ErrorCode.FILING_CHANGED: _(
+            "The merchant changed this filing since you opened it. Review it again."
+        ),
     }
 
 

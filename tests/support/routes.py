@@ -2,8 +2,11 @@
 (isolation, hostile input, language switch): a store's own object for each argument. A new
 argument fails those sweeps until it is mapped here."""
 
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from storefront.extensions import db
+from storefront.models import ProductFiling
 from storefront.tenancy import tenant_context
 from tests.support import factories
 
@@ -19,6 +22,10 @@ OBJECT_IDS = {
     "endpoint_id": lambda store: factories.webhook_endpoint().id,
     "event_id": lambda store: factories.outbox_event(store.order).id,
     "document_id": lambda store: factories.declared_document(store.order).id,
+    "customs_filing_id": lambda store: factories.store_filing().id,
+    "product_filing_id": lambda store: db.session.scalar(
+        select(ProductFiling.id).where(ProductFiling.product_id == store.product.id)
+    ),
 }
 # Route arguments that name no object (a file format, a plugin port ...) and the value to use.
 PLAIN_ARGUMENTS = {"fmt": "csv", "port": "payment", "plugin_id": "stripe"}
