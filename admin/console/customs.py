@@ -39,6 +39,8 @@ from storefront.queries import orders as order_queries
 from storefront.queries.orders import CHINA
 from storefront.queries.postal import postal_sheet
 from storefront.services import customs as customs_service
+from storefront.services.customs_documents import InvalidMessage
+from storefront.services.errors import NotFound
 
 STATES = tuple(State)
 KINDS = tuple(DocumentKind)
@@ -113,6 +115,17 @@ def resend_customs(order_id: int):
     except Refused as refused:
         flash(console_message(refused), "error")
         return order_customs(row.id), 409
+    except (NotFound, InvalidMessage) as error:
+        # nothing was committed; a new request shows the declaration as it is stored
+        current_app.logger.warning("resend of declaration %s: %r", declaration.id, error)
+        flash(
+            _(
+                "The messages could not be written: a filing (the store's or a product's) or "
+                "the settled payment is missing, or a message breaks the customs schema."
+            ),
+            "error",
+        )
+        return redirect(url_for("console.order_customs", order_id=row.id))
     flash(_("The corrected messages were written."), "success")
     return _advance(row.id, declaration.id)
 

@@ -221,6 +221,52 @@ def test_resend_asks_first_and_refuses_what_customs_did_not_return(client, tenan
     assert sent.declaration.revision == 0
 
 
+def _returned_inventory(store):
+    """Store's order with its three documents accepted and its inventory list returned."""
+    with tenant_context(store.tenant.id):
+        declaration = factories.customs_declaration(
+            store.order,
+            state="rejected",
+            reason_code="-621001",
+            reason_text="商品未备案",
+            waybill_number="YT2026112200001",
+        )
+        for kind in ("311", "411", "511"):
+            factories.customs_document(declaration, kind, "accepted")
+        factories.customs_document(declaration, "621", "rejected")
+        return declaration
+
+
+def test_resend_writes_a_correction_and_sends_it(client, session, tenants):
+    a = tenants.a
+    with tenant_context(a.tenant.id):
+        a.payment.paid_at = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
+    declaration = _returned_inventory(a)
+    login_staff(client, a.owner)
+    url = f"/admin/orders/{a.order.id}/customs/resend"
+    response = client.post(url, data={"confirmed": "y"}, headers=ZH)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"], headers=ZH).get_data(as_text=True)
+    assert "已生成更正后的报文。" in page and "已完成。申报当前状态：清单已申报。" in page
+    with tenant_context(a.tenant.id):
+        session.refresh(declaration)
+        current = [(d.kind, d.status, d.app_type) for d in declaration.documents if d.current]
+    assert ("621", "sent", "2") in current and declaration.revision == 1
+    assert declaration.state == "inventory_sent" and declaration.reason_text == ""
+
+
+def test_resend_without_a_settled_payment_says_what_is_missing(client, session, tenants):
+    a = tenants.a
+    declaration = _returned_inventory(a)  # the payment has no paid_at: not settled
+    login_staff(client, a.owner)
+    url = f"/admin/orders/{a.order.id}/customs/resend"
+    response = client.post(url, data={"confirmed": "y"}, headers=ZH, follow_redirects=True)
+    assert "报文无法生成" in response.get_data(as_text=True)
+    with tenant_context(a.tenant.id):
+        session.refresh(declaration)
+    assert declaration.state == "rejected" and declaration.revision == 0
+
+
 def test_retry_runs_the_next_step_and_says_where_it_stands(client, session, tenants):
     a = tenants.a
     with tenant_context(a.tenant.id):
