@@ -9,6 +9,7 @@ from storefront.models import CustomsFiling, ProductFiling
 from storefront.tenancy import system_context, tenant_context
 from tests.support import factories
 from tests.web.helpers import login_operator, login_shopper, login_staff
+from tests.web.test_chinese_pages import english_words
 
 CHINESE = {"Accept-Language": "zh-CN"}
 ENTERPRISE = {
@@ -265,3 +266,32 @@ def test_the_cart_and_its_quote_refuse_an_unfiled_product(client, tenants):
         factories.product_filing(unfiled)
     quote = client.get(f"/s/{slug}/cart/quote.json").get_json()
     assert (quote["unfiled"], quote["can_check_out"]) == ([], True)
+
+
+def test_the_filing_pages_are_all_chinese(client, tenants):
+    a, b = tenants.a, tenants.b
+    with tenant_context(a.tenant.id):
+        product_filing = db.session.scalar(
+            select(ProductFiling).where(ProductFiling.product_id == a.product.id)
+        )
+        filing = db.session.scalar(select(CustomsFiling))
+        filing.reviewed_by = f"operator:{tenants.operator.id} {tenants.operator.name}"
+        filing.reviewed_at, filing.review_note = filing.submitted_at, "请补充账册"
+        db.session.flush()
+    data = {store.tenant.name for store in (a, b)} | {a.product.name, b.product.name, a.product.sku}
+    data |= {getattr(filing, name) for name in ENTERPRISE} | {product_filing.record_no}
+    data |= {tenants.operator.name, a.owner.name, "DXP"}  # DXP: the exchange platform's name
+    login_staff(client, a.owner)
+    pages = ["/admin/filings", f"/admin/products/{a.product.id}/filing"]
+    texts = [client.get(url, headers=CHINESE).get_data(as_text=True) for url in pages]
+    assert "平台审核员" in texts[0]
+    client.post("/admin/logout")
+    login_operator(client, tenants.operator)
+    pages = [
+        "/platform/filings?status=all",
+        "/platform/filings?kind=enterprise&status=all",
+        f"/platform/filings/product/{product_filing.id}",
+        f"/platform/filings/enterprise/{filing.id}",
+    ]
+    texts += [client.get(url, headers=CHINESE).get_data(as_text=True) for url in pages]
+    assert [english_words(text, {str(v) for v in data if v}) for text in texts] == [set()] * 6
