@@ -15,6 +15,7 @@ from storefront.extensions import db
 from storefront.integrations import payment_provider
 from storefront.models import Notification, Order, Payment, ProviderEvent, QuotaMovement, Review
 from storefront.services import fulfilment
+from storefront.services.upkeep import customs_upkeep
 from storefront.tenancy import system_context, tenant_context
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.localstripe import authenticate, confirm_card
@@ -304,11 +305,16 @@ def test_a_return_is_accepted_after_receipt_then_refunded(client, a):
     client.post(f"/s/{a.tenant.slug}/logout")
     login_staff(client, a.owner)
     assert client.post(f"/admin/orders/{order.id}/return").status_code == 409  # not received
-    client.post(
+    shipped_by_hand = client.post(
         f"/admin/orders/{order.id}/ship",
         data={"carrier": "ZTO", "tracking_number": "75312345678901"},
     )
+    assert shipped_by_hand.status_code == 400  # declared: the bonded warehouse ships it
+    for _step in ("three documents accepted", "released and shipped"):
+        customs_upkeep()  # what cron runs
     with tenant_context(a.tenant.id):
+        db.session.refresh(order)
+        assert order.status == "shipped" and order.carrier == "SF"
         db.session.refresh(order)
         fulfilment.confirm_receipt(order)
     assert (
