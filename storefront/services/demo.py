@@ -18,6 +18,8 @@ from storefront.models import (
     TaxTemplate,
     Tenant,
 )
+from storefront.models.types import utcnow
+from storefront.services.demo_customs import add_paid_orders
 from storefront.services.integrations import use_sandboxes
 from storefront.tenancy import system_context, tenant_context
 
@@ -148,6 +150,8 @@ def load_demo(passwords: dict[str, str]) -> bool:
         _fill_store(second, passwords["second_owner"], EMAILS["second_owner"])
         db.session.flush()
     db.session.commit()
+    with tenant_context(demo.id):
+        add_paid_orders(demo, EMAILS["shopper"], utcnow())  # awaiting customs declaration
     return True
 
 

@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.integrations import registry
-from storefront.models import LimitPolicyRow, Product, StaffUser, Tenant
+from storefront.models import CustomsDeclaration, LimitPolicyRow, Order, Product, StaffUser, Tenant
 from storefront.ports import Port
 from storefront.services import demo
+from storefront.services.customs_upkeep import advance_each, due_declarations
 from storefront.tenancy import system_context
 
 
@@ -43,3 +44,24 @@ def test_demo_loads_every_tag_and_two_stores_once(session):
     assert registry.get(Port.MAIL, owner.tenant_id).PLUGIN_ID == "sandbox_mail"
     assert registry.get(Port.PAYMENT, owner.tenant_id).PLUGIN_ID == "stripe"
     assert any("owner@demo.example" in line for line in demo.describe_logins(passwords))
+
+
+def test_the_demo_holds_paid_orders_that_declare_all_declares(session):
+    passwords = {name: "pw-" + name for name in ("operator", "owner", "second_owner", "shopper")}
+    demo.load_demo(passwords)
+    waiting = due_declarations()
+    assert len(waiting) >= 2
+    with system_context():
+        states = set(db.session.scalars(select(CustomsDeclaration.state)))
+        paid = db.session.scalars(
+            select(Order.status).where(
+                Order.tax_tag.in_(("cross_border_retail", "domestic_dropship"))
+            )
+        ).all()
+    assert states == {"awaiting_waybill"} and set(paid) == {"paid"}
+    counts = advance_each(waiting)  # what `flask customs declare --all` does
+    assert counts["failed"] == 0
+    with system_context():
+        db.session.expire_all()
+        states = set(db.session.scalars(select(CustomsDeclaration.state)))
+    assert states == {"documents_sent"}
