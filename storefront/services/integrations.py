@@ -48,11 +48,16 @@ def save_plugin_settings(
     return changed
 
 
+# The demo keeps the platform's own payment account and customs transport (CUSTOMS_TRANSPORT:
+# the sandbox customs, or the e-port client's folder).
+PLATFORM_PORTS = (Port.PAYMENT, Port.CUSTOMS_TRANSPORT)
+
+
 def use_sandboxes(who: str) -> None:
-    """Give every port but payment its sandbox with default settings (the demo); no commit."""
+    """Give every other port its sandbox with default settings (the demo); no commit."""
     for port in Port:
         twins = [p for p in plugins_for(port).values() if p.SANDBOX == p.PLUGIN_ID]
-        if port != Port.PAYMENT and twins:
+        if port not in PLATFORM_PORTS and twins:
             _store(None, port, twins[0].PLUGIN_ID, _validated(twins[0], {}, {}), who)
     db.session.flush()
 

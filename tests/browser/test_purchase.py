@@ -8,7 +8,10 @@ from sqlalchemy import select
 from plugins.stripe_payments.localserver import register_webhook
 from storefront.extensions import db
 from storefront.models import Payment
-from storefront.tenancy import system_context
+from storefront.ports import Port
+from storefront.services.integrations import save_plugin_settings
+from storefront.services.upkeep import customs_upkeep
+from storefront.tenancy import system_context, tenant_context
 from tests.browser.conftest import PHONE, save_step
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.factories import PASSWORD
@@ -64,10 +67,39 @@ def place_order(page, live_server, store) -> str:
     return shop
 
 
-def test_card_purchase_ship_receive_review(
-    phone, desktop, live_server, stores, webhooks_to_live_server
+def run_cron(live_app) -> None:
+    """What `flask orders sweep` does for customs every minute: receipts in, steps on."""
+    with live_app.app_context():
+        customs_upkeep()
+        db.session.remove()
+
+
+def sandbox_customs(live_app, store, fail: str) -> None:
+    """Set how the store's sandbox customs answers ("reject": it returns every message)."""
+    with live_app.app_context(), tenant_context(store.tenant.id):
+        save_plugin_settings(
+            Port.CUSTOMS_TRANSPORT, "sandbox_customs_transport", {"fail": fail}, "test"
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+def wait_for_customs(page, text: str, live_app) -> None:
+    """Reload the console's customs page until the state reads `text` (cron runs between)."""
+    state = page.locator("#customs-state")
+    for _ in range(20):
+        if text in state.inner_text():
+            break
+        run_cron(live_app)
+        page.reload()
+    assert text in state.inner_text()
+
+
+def test_card_purchase_through_customs_then_received_and_reviewed(
+    phone, desktop, live_app, live_server, stores, webhooks_to_live_server
 ):
     a, shop = stores.a, f"{live_server}/s/{stores.a.tenant.slug}"
+    sandbox_customs(live_app, a, "reject")  # customs returns the first declaration
     sign_in_shopper(phone, live_server, a)
     phone.goto(f"{shop}/products/{a.product.id}")
     save_step(phone, "purchase-1-product")
@@ -84,15 +116,10 @@ def test_card_purchase_ship_receive_review(
     save_step(phone, "purchase-3-pay")
     phone.click("#card-pay")
     phone.wait_for_url(f"{shop}/orders/**")
-    status = phone.locator(".order-status")
-    for _ in range(40):  # the signed webhook arrives about a second later
-        if "待发货" in status.inner_text():
-            break
-        phone.wait_for_timeout(250)
-        phone.reload()
-    assert "待发货" in status.inner_text()
+    wait_for_status(phone, "待发货")
     order_url = phone.url.split("?")[0]
-    save_step(phone, "purchase-4-awaiting-shipment")
+    assert "申报中" in phone.locator("#customs-progress").inner_text()
+    save_step(phone, "purchase-4-paid-declaring")
 
     desktop.goto(f"{live_server}/admin/login")
     desktop.fill("input[name=email]", a.owner.email)
@@ -100,15 +127,29 @@ def test_card_purchase_ship_receive_review(
     desktop.click("button[type=submit]")
     desktop.goto(f"{live_server}/admin/orders?status=paid")
     desktop.locator("table a").first.click()
-    desktop.select_option("#ship-form select[name=carrier]", "SF")
-    desktop.fill("#ship-form input[name=tracking_number]", "SF1234567890123")
-    desktop.click("#ship-form button[type=submit]")
-    assert "发货成功" in desktop.locator(".alert-success").inner_text()
-    save_step(desktop, "purchase-5-merchant-shipped")
+    assert desktop.locator("#ship-form").count() == 0  # the bonded warehouse ships it
+    desktop.click("#customs-link")
+    wait_for_customs(desktop, "退单", live_app)
+    assert desktop.locator("#customs-reason").inner_text()
+    save_step(desktop, "purchase-5-customs-returned")
+    phone.goto(order_url)
+    assert "退单" in phone.locator("#customs-progress").inner_text()
+
+    sandbox_customs(live_app, a, "")  # the merchant corrected what customs objected to
+    desktop.click("#customs-resend")
+    desktop.click("#customs-resend-confirmed")
+    assert desktop.locator(".alert-success").count()
+    wait_for_customs(desktop, "已放行", live_app)
+    kinds = desktop.locator("#customs-documents").inner_text()
+    assert "清单" in kinds and "变更" in kinds  # the corrections went as changes (appType 2)
+    save_step(desktop, "purchase-6-customs-released")
 
     phone.goto(order_url)
-    assert "SF1234567890123" in phone.locator(".shipping").inner_text()
+    assert "已发货" in phone.locator(".order-status").inner_text()
+    assert "已放行" in phone.locator("#customs-progress").inner_text()
+    assert "SF" in phone.locator(".shipping").inner_text()
     assert phone.locator(".unread-count").inner_text() == "1"
+    save_step(phone, "purchase-7-shipped-by-the-warehouse")
     phone.once("dialog", lambda dialog: dialog.accept())  # receipt asks first
     phone.click("#confirm-receipt")
     assert "已收货" in phone.locator(".order-status").inner_text()
@@ -117,12 +158,12 @@ def test_card_purchase_ship_receive_review(
     phone.locator(".review-form button[type=submit]").first.click()
     assert "感谢您的评价" in phone.locator(".alert-success").inner_text()
     assert "质量很好" in phone.locator(".review.given").first.inner_text()
-    save_step(phone, "purchase-6-received-and-reviewed")
+    save_step(phone, "purchase-8-received-and-reviewed")
 
-    desktop.reload()
+    desktop.goto(order_url.replace(f"/s/{a.tenant.slug}/orders/", "/admin/orders/"))
     desktop.click("#complete-order")
     assert "已完成" in desktop.locator("h1 .status").inner_text()
-    save_step(desktop, "purchase-7-merchant-completed")
+    save_step(desktop, "purchase-9-merchant-completed")
 
 
 @pytest.mark.parametrize("method", ["wechat_pay", "alipay"])
