@@ -4,18 +4,22 @@ waybill, three documents, inventory list, release, shipment (SPEC §6)."""
 from decimal import Decimal
 
 import pytest
+from redis import Redis
+from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
 from storefront.customs.schema import schema_problems
 from storefront.domain.customs.receipts import DocumentKind
 from storefront.domain.customs.states import State
 from storefront.domain.errors import Refused
+from storefront.domain.events import EventName
 from storefront.domain.orders import OrderStatus
 from storefront.extensions import db
 from storefront.integrations import registry
+from storefront.jobs import dispatch_committed_events
 from storefront.models import CustomsDeclaration, CustomsReceipt, Notification, QuotaMovement
 from storefront.ports import Port
-from storefront.services import customs, quota
+from storefront.services import customs, outbox, quota
 from storefront.services.customs_receipts import ingest
 from storefront.services.customs_upkeep import advance_each, collect_all, due_declarations
 from storefront.services.integrations import save_plugin_settings
@@ -256,3 +260,27 @@ def test_an_inventory_list_left_unsent_by_a_crash_is_sent_by_the_next_sweep(tena
     advance_each(due_declarations())
     collect_and_advance()
     assert state_of(a, declaration_id).state == State.RELEASED
+
+
+def test_under_a_real_rq_worker_payment_starts_the_declaration(app, tenants, redis_url):
+    a = tenants.a
+    tenant_id, order_id = a.tenant.id, a.order.id  # the worker ends the session after each job
+    app.config["REDIS_URL"] = redis_url
+    app.extensions.pop("redis", None)
+    try:
+        with tenant_context(a.tenant.id):
+            a.payment.paid_at = a.payment.created_at
+            outbox.record(EventName.ORDER_PAID, a.order, status="paid")
+            db.session.commit()
+        dispatch_committed_events()  # the request's end: the event's dispatcher is queued
+        connection = Redis.from_url(redis_url)
+        queues = [Queue(name, connection=connection) for name in ("events", "customs")]
+        assert SimpleWorker(queues, connection=connection).work(burst=True)
+    finally:
+        app.config["REDIS_URL"] = None
+        app.extensions.pop("redis", None)
+    with tenant_context(tenant_id):
+        declaration = db.session.scalar(
+            select(CustomsDeclaration).where(CustomsDeclaration.order_id == order_id)
+        )
+        assert declaration.state == State.DOCUMENTS_SENT  # the subscriber's job ran after it
