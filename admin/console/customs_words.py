@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from storefront.customs.codes import error_text, return_status_text
 from storefront.domain.customs.consistency import ProblemCode
-from storefront.domain.customs.states import State
+from storefront.domain.customs.states import State, Step
 from storefront.i18n import label
 from storefront.order_log import actor_text
 
@@ -94,14 +94,15 @@ PROBLEM_WORDS = {
 
 # CustomsEvent.reason (storefront.services.customs) with its params.
 EVENT_TEXTS = {
-    "opened": _l("Declaration opened"),
-    "waybill": _l("The bonded warehouse named waybill %(waybill)s"),
-    "sent": _l("Sent to customs: %(documents)s"),
-    "receipt": _l("Customs answered the %(kind)s: %(status)s"),
-    "rejected": _l("Customs returned the declaration: %(code)s"),
-    "resend": _l("Corrected and declared again: %(documents)s"),
-    "problems": _l("The messages disagree; nothing was sent"),
-    "shipped": _l("The bonded warehouse shipped the order with %(carrier)s"),
+    Step.OPENED: _l("Declaration opened"),
+    Step.WAYBILL: _l("The bonded warehouse named waybill %(waybill)s"),
+    Step.WRITTEN: _l("Written, signed and checked: %(documents)s"),
+    Step.SENT: _l("Sent to customs: %(documents)s"),
+    Step.RECEIPT: _l("Customs answered the %(kind)s: %(status)s"),
+    Step.REJECTED: _l("Customs returned the declaration: %(code)s"),
+    Step.RESEND: _l("Corrected and declared again: %(documents)s"),
+    Step.PROBLEMS: _l("The messages disagree; nothing was sent"),
+    Step.SHIPPED: _l("The bonded warehouse shipped the order with %(carrier)s"),
 }
 ACTORS = {"customs": _l("Customs")}
 # appType (S1 table 3-1 ...): 1 new, 2 change (a corrected resend), 3 deletion
@@ -151,7 +152,7 @@ def event_text(event) -> str:
     if template is None:
         return event.reason or ""
     params = defaultdict(str, event.params or {})
-    if event.reason in ("sent", "resend"):
+    if event.reason in (Step.WRITTEN, Step.SENT, Step.RESEND):
         kinds = (kind for kind in params["documents"].split(",") if kind)
         params["documents"] = "、".join(label("document_kind", kind) for kind in kinds)
     if event.reason == "receipt":
@@ -187,7 +188,7 @@ def open_problems(events) -> list[dict]:
     """Return the latest "problems" event's problems, unless messages were sent since
     (then they were corrected)."""
     for event in reversed(events):
-        if event.reason in ("sent", "resend"):
+        if event.reason in (Step.WRITTEN, Step.SENT, Step.RESEND):
             return []
         if event.reason == "problems":
             return list((event.params or {}).get("problems", []))

@@ -16,6 +16,7 @@ from storefront.domain.customs.receipts import DocumentKind
 from storefront.domain.customs.states import (
     DocumentStatus,
     State,
+    Step,
     declaration_state,
     kinds_to_send,
     needs_customs,
@@ -54,7 +55,7 @@ def open_declaration(order_id: int) -> int | None:
     declaration = CustomsDeclaration(order_id=order_id, state=State.AWAITING_WAYBILL)
     db.session.add(declaration)
     db.session.flush()
-    log(declaration, None, SYSTEM, "opened")
+    log(declaration, None, SYSTEM, Step.OPENED)
     return declaration.id
 
 
@@ -102,7 +103,7 @@ def _step(declaration: CustomsDeclaration, order: Order) -> bool:
     if kinds:
         written = customs_documents.write(declaration, order, kinds, app_type="1")
         if written:
-            refresh_state(declaration, SYSTEM, "written", {"documents": _kinds(written)})
+            refresh_state(declaration, SYSTEM, Step.WRITTEN, {"documents": _kinds(written)})
             db.session.commit()  # written down before they leave (see the module's docstring)
             _send(declaration, written)
     return State(declaration.state) != State.RELEASED
@@ -121,7 +122,7 @@ def _await_waybill(declaration: CustomsDeclaration, order: Order) -> bool:
         reject(declaration, "warehouse_refused", answer.note, SYSTEM)
         return False
     declaration.waybill_number = answer.waybill_number
-    log(declaration, declaration.state, SYSTEM, "waybill", {"waybill": answer.waybill_number})
+    log(declaration, declaration.state, SYSTEM, Step.WAYBILL, {"waybill": answer.waybill_number})
     db.session.flush()
     return _step(declaration, order)
 
@@ -143,7 +144,7 @@ def _send(declaration: CustomsDeclaration, documents: list[CustomsDocument]) -> 
         transport.send(CustomsMessage(document.guid, message_type, document.xml.encode()))
         document.status, document.sent_at = DocumentStatus.SENT, utcnow()
     declaration.last_error = None
-    refresh_state(declaration, SYSTEM, "sent", {"documents": _kinds(documents)})
+    refresh_state(declaration, SYSTEM, Step.SENT, {"documents": _kinds(documents)})
 
 
 def _ship(declaration: CustomsDeclaration, order: Order) -> bool:
@@ -160,7 +161,7 @@ def _ship(declaration: CustomsDeclaration, order: Order) -> bool:
         declaration.last_error = f"warehouse: {answer.note}"
         return False
     ship_released(order, answer.carrier, answer.tracking_number, SYSTEM)
-    log(declaration, declaration.state, SYSTEM, "shipped", {"carrier": answer.carrier})
+    log(declaration, declaration.state, SYSTEM, Step.SHIPPED, {"carrier": answer.carrier})
     return False
 
 
@@ -180,7 +181,7 @@ def resend(declaration_id: int, who: str) -> None:
     written = customs_documents.write(declaration, declaration.order, kinds, app_type="2")
     declaration.revision += 1
     declaration.reason_code, declaration.reason_text = None, ""
-    refresh_state(declaration, who, "resend", {"documents": _kinds(written)})
+    refresh_state(declaration, who, Step.RESEND, {"documents": _kinds(written)})
     db.session.commit()
 
 
@@ -193,7 +194,7 @@ def reject(declaration: CustomsDeclaration, code: str, text: str, who: str) -> N
     declaration.state = State.REJECTED
     declaration.updated_at = utcnow()
     quota.release(declaration.order, reason="customs_rejected")
-    log(declaration, previous, who, "rejected", {"code": code})
+    log(declaration, previous, who, Step.REJECTED, {"code": code})
 
 
 def current_documents(declaration: CustomsDeclaration) -> list[CustomsDocument]:
@@ -216,7 +217,7 @@ def refresh_state(declaration, who: str, reason: str, params: dict | None = None
     declaration.updated_at = utcnow()
     if state == State.RELEASED and declaration.released_at is None:
         declaration.released_at = utcnow()
-    if state != previous or reason in ("resend",):
+    if state != previous or reason == Step.RESEND:
         log(declaration, previous, who, reason, params)
 
 

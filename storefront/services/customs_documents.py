@@ -15,7 +15,7 @@ from storefront.domain.customs.messages import (
     waybill_message,
 )
 from storefront.domain.customs.receipts import DocumentKind, business_key
-from storefront.domain.customs.states import State
+from storefront.domain.customs.states import State, Step
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.integrations import registry
@@ -101,7 +101,7 @@ def _record_problems(declaration: CustomsDeclaration, problems) -> None:
             actor="system:customs",
             from_state=declaration.state,
             to_state=declaration.state,
-            reason="problems",
+            reason=Step.PROBLEMS,
             params={"problems": listed},
         )
     )

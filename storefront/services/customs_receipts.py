@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from storefront.customs.codes import error_text, return_status_text
 from storefront.customs.receipts import ReceiptError, parse_receipts
 from storefront.domain.customs.receipts import Outcome, Receipt, in_processing_order, outcome
-from storefront.domain.customs.states import DocumentStatus, State, after_receipt
+from storefront.domain.customs.states import DocumentStatus, State, Step, after_receipt
 from storefront.extensions import db
 from storefront.models import CustomsDeclaration, CustomsDocument, CustomsReceipt
 from storefront.services.customs import refresh_state, reject
@@ -137,7 +137,7 @@ def _apply(receipt: Receipt, declaration_id: int) -> Outcome | None:
     if document.status == DocumentStatus.REJECTED and declaration.state != State.REJECTED:
         reject(declaration, receipt.return_status, reason_text(receipt), CUSTOMS)
     else:
-        refresh_state(declaration, CUSTOMS, "receipt", _params(receipt))
+        refresh_state(declaration, CUSTOMS, Step.RECEIPT, _params(receipt))
     return result
 
 

@@ -118,6 +118,11 @@ def test_card_purchase_through_customs_then_received_and_reviewed(
     phone.wait_for_url(f"{shop}/orders/**")
     wait_for_status(phone, "待发货")
     order_url = phone.url.split("?")[0]
+    for _ in range(40):  # the paid event's subscriber opens the declaration a moment later
+        if phone.locator("#customs-progress").count():
+            break
+        phone.wait_for_timeout(250)
+        phone.reload()
     assert "申报中" in phone.locator("#customs-progress").inner_text()
     save_step(phone, "purchase-4-paid-declaring")
 

@@ -21,7 +21,7 @@ from admin.console.customs_words import (
 )
 from storefront.domain.customs.consistency import ProblemCode
 from storefront.domain.customs.receipts import DocumentKind
-from storefront.domain.customs.states import DocumentStatus, State
+from storefront.domain.customs.states import DocumentStatus, State, Step
 from storefront.domain.identity import mask_prc_id
 from storefront.i18n import CUSTOMS_STATE_LABELS, DOCUMENT_KIND_LABELS, DOCUMENT_STATUS_LABELS
 from storefront.tenancy import tenant_context
@@ -96,10 +96,7 @@ def sent(session, tenants):
         (CUSTOMS_STATE_LABELS, {str(s) for s in State}),
         (DOCUMENT_STATUS_LABELS, {str(s) for s in DocumentStatus}),
         (DOCUMENT_KIND_LABELS, {str(k) for k in DocumentKind}),
-        (
-            EVENT_TEXTS,
-            {"opened", "waybill", "sent", "receipt", "rejected", "resend", "problems", "shipped"},
-        ),
+        (EVENT_TEXTS, set(Step)),
     ],
 )
 def test_every_code_has_its_words(table, codes):

@@ -25,6 +25,20 @@ class State(StrEnum):
     REJECTED = "rejected"
 
 
+class Step(StrEnum):
+    """Why the declaration's timeline has a line (its `reason`); parameters in comments."""
+
+    OPENED = "opened"
+    WAYBILL = "waybill"  # waybill
+    WRITTEN = "written"  # documents (kinds, comma-separated)
+    SENT = "sent"  # documents
+    RECEIPT = "receipt"  # kind, status
+    REJECTED = "rejected"  # code
+    RESEND = "resend"  # documents
+    PROBLEMS = "problems"  # problems: [{code, field, detail}]
+    SHIPPED = "shipped"  # carrier
+
+
 class DocumentStatus(StrEnum):
     SENDING = "sending"  # written down, handed to the transport next (again after a crash)
     SENT = "sent"
