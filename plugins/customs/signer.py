@@ -18,9 +18,9 @@ from lxml import etree
 from signxml import (
     CanonicalizationMethod,
     DigestAlgorithm,
+    SignatureConfiguration,
     SignatureConstructionMethod,
     SignatureMethod,
-    SignatureConfiguration,
     XMLSigner,
     XMLVerifier,
 )
