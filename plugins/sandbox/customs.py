@@ -4,7 +4,9 @@ The transport behaves like the e-port client plus customs (NOTES §4): every dec
 "2" from the e-port, then customs' statuses, each due `delay_seconds` after the previous;
 receipts due together are batched in one file, every file arrives twice under two names,
 files alternate between bare CEB XML and a DXP envelope, and the newest status of a batch
-comes first. Its records and files live in the tenant's folder, shared by web and jobs.
+comes first. After a release it issues the electronic tax bill (CEB816; see customs_tax
+for when it differs from the tax the order declared). Its records and files live in the
+tenant's folder, shared by web and jobs.
 """
 
 import datetime
@@ -30,6 +32,7 @@ from plugins.customs.folder import CustomsFolder, is_safe_name
 from plugins.customs.signer import SignerSettingsForm, XmlDsigSigner, load_certificate
 from plugins.customs.untrusted_xml import parse_untrusted
 from plugins.sandbox import customs_office as office
+from plugins.sandbox import customs_tax as tax
 from plugins.sandbox.base import Sandbox, SandboxSettingsForm
 from storefront.ports import N_, CustomsMessage, InboundFile, Port, PortError
 
@@ -95,6 +98,9 @@ class SandboxCustomsTransport(Sandbox):
             for document in documents:
                 verdict = self._verdict(document, known.values(), sent_at)
                 document["receipts"] = office.plan(document, sent_at, self.delay, verdict)
+                if document["kind"] == "621":
+                    declared = _declared_tax(document, known.values())
+                    document["tax_bills"] = tax.plan_bills(document, declared, self.delay)
             name = self.files.send(message)
             record = {"id": message.message_id, "file": name, "sent_at": sent_at}
             store.put(message.message_id, {**record, "documents": documents})
@@ -124,10 +130,12 @@ class SandboxCustomsTransport(Sandbox):
         store, due, changed = self.stores["messages"], defaultdict(list), {}
         for record in store.all():
             for document in record["documents"]:
-                for receipt in document["receipts"]:
-                    if not receipt["written"] and receipt["due_ms"] <= now_ms:
-                        receipt["written"] = True
-                        due[document["kind"]].append((document, receipt))
+                answers = [(document["kind"], item) for item in document["receipts"]]
+                answers += [(tax.KIND, item) for item in document.get("tax_bills", ())]
+                for kind, item in answers:
+                    if not item["written"] and item["due_ms"] <= now_ms:
+                        item["written"] = True
+                        due[kind].append((document, item))
                         changed[record["id"]] = record
         for kind in sorted(due):
             # The newest status first: customs does not promise any order within a file.
@@ -143,15 +151,28 @@ class SandboxCustomsTransport(Sandbox):
             number = state.get("files")["count"]
         except PortError:
             number = 0
-        message_type = office.RECEIPTS[kind][0]
         guid = str(uuid.uuid5(uuid.NAMESPACE_OID, f"{now_ms}-{number}")).upper()
-        content = office.receipt_xml(kind, items, guid)
+        if kind == tax.KIND:
+            message_type, content = tax.MESSAGE, tax.tax_bill_xml(items, guid)
+        else:
+            message_type = office.RECEIPTS[kind][0]
+            content = office.receipt_xml(kind, items, guid)
         if number % 2:  # every other file comes in the e-port's DXP envelope
             content = office.dxp_envelope(content, message_type, now_ms)
         stem = f"{office.china_stamp(now_ms)}_{number:06d}_{message_type}"
         for name in (f"{stem}.xml", f"{stem}_copy.xml"):  # customs sends duplicates
             self.files.write_atomically("inbox", name, content)
         state.put("files", {"count": number + 1})
+
+
+def _declared_tax(inventory: dict, records) -> Decimal | None:
+    """Return the taxTotal of the order's latest CEB311 (None if customs never had one)."""
+    declared = None
+    for record in sorted(records, key=lambda record: record["sent_at"]):
+        for other in record["documents"]:
+            if other["kind"] == "311" and other.get("order_no") == inventory["order_no"]:
+                declared = Decimal(other["tax_total"] or "0")
+    return declared
 
 
 def _quota_used(document: dict, records, sent_at: float) -> Decimal:

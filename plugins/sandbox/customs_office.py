@@ -71,6 +71,8 @@ def read_declaration(root: etree._Element) -> list[dict]:
         if missing:
             raise PortError("bad_message", f"a {head_name} lacks {', '.join(missing)}")
         document = {"kind": kind, "fields": fields}
+        if kind == "311":  # the tax the shop withheld, which the tax bill answers
+            document.update(order_no=_text(head, "orderNo"), tax_total=_text(head, "taxTotal"))
         if kind == "621":
             document.update(_inventory_facts(item, head))
         documents.append(document)
@@ -82,15 +84,16 @@ def read_declaration(root: etree._Element) -> list[dict]:
 def _inventory_facts(item: etree._Element, head: etree._Element) -> dict:
     # The annual quota counts the dutiable price: goods + freight + insurance (NOTES §6.1).
     try:
-        lines = sum(
-            (
-                Decimal(_text(line, "totalPrice") or "0")
-                for line in item.iterchildren(f"{{{CEB}}}InventoryList")
-            ),
-            Decimal(0),
-        )
+        lines = [
+            {
+                "gnum": _text(line, "gnum"),
+                "gcode": _text(line, "gcode"),
+                "price": str(Decimal(_text(line, "totalPrice") or "0")),
+            }
+            for line in item.iterchildren(f"{{{CEB}}}InventoryList")
+        ]
         total = (
-            lines
+            sum((Decimal(line["price"]) for line in lines), Decimal(0))
             + Decimal(_text(head, "freight") or "0")
             + Decimal(_text(head, "insuredFee") or "0")
         )
@@ -100,6 +103,8 @@ def _inventory_facts(item: etree._Element, head: etree._Element) -> dict:
         "buyer_id": _text(head, "buyerIdNumber"),
         "buyer_name": _text(head, "buyerName"),
         "total": str(total),
+        "order_no": _text(head, "orderNo"),
+        "lines": lines,  # for the tax bill's TaxListRd (customs_tax)
     }
 
 

@@ -6,6 +6,7 @@ matched to the document it answers by a business key built from the receipt's ow
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -120,3 +121,79 @@ def _rank(return_status: str) -> int:
 def in_processing_order(receipts: Iterable[Receipt]) -> list[Receipt]:
     """Sort receipts by returnTime, then by lifecycle step; equal ones keep their order."""
     return sorted(receipts, key=lambda receipt: (receipt.return_time, _rank(receipt.return_status)))
+
+
+class TaxBillStatus(StrEnum):
+    """The electronic tax bill's status (CEB816 TaxHeadRd/status; spec §3.17 table 3-59)."""
+
+    GENERATED = "1"  # 已生成
+    SUMMARISED = "2"  # 已汇总: taken into the periodic (汇总征税) payment
+    VOID = "3"  # 作废: deducts nothing
+
+
+@dataclass(frozen=True)
+class TaxBillLine:
+    """One goods line of a tax bill (CEB816 TaxListRd)."""
+
+    gnum: int
+    gcode: str  # 10-digit HS code
+    tax_price: Decimal  # 完税总价格, the dutiable price of the line
+    customs_tax: Decimal
+    value_added_tax: Decimal
+    consumption_tax: Decimal
+
+
+@dataclass(frozen=True)
+class TaxBill:
+    """Customs' electronic tax bill for an inventory (CEB816 TaxHeadRd): the tax deducted."""
+
+    invt_no: str  # the customs inventory number of the CEB622 receipts
+    tax_no: str  # 电子税单编号: a later bill of the same number replaces the earlier one
+    customs_tax: Decimal
+    value_added_tax: Decimal
+    consumption_tax: Decimal
+    status: TaxBillStatus
+    return_time: str  # 17 digits YYYYMMDDhhmmssSSS, China time
+    ent_duty_no: str = ""  # 缴款书编号
+    note: str = ""
+    lines: tuple[TaxBillLine, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        """Return the tax the bill deducts: tariff + VAT + consumption tax."""
+        return self.customs_tax + self.value_added_tax + self.consumption_tax
+
+
+def _current_bills(bills: Iterable[TaxBill]) -> dict[str, list[TaxBill]]:
+    by_number: dict[str, list[TaxBill]] = {}
+    for bill in sorted(bills, key=lambda bill: bill.return_time):
+        by_number.setdefault(bill.tax_no, []).append(bill)
+    return by_number
+
+
+def tax_deducted(bills: Iterable[TaxBill]) -> Decimal:
+    """Return the tax actually deducted: per tax number its latest bill, nothing if void.
+
+    NOTES §3.3 (CEB816), spec §3.17: a bill carries taxNo, returnTime and a status; a later
+    bill of the same taxNo (a new returnTime) replaces the earlier one, e.g. when tax is
+    given back to the buyer, and status 3 (作废) voids it.
+    """
+    return sum(
+        (
+            Decimal(0) if history[-1].status is TaxBillStatus.VOID else history[-1].total
+            for history in _current_bills(bills).values()
+        ),
+        Decimal(0),
+    )
+
+
+def tax_refunded(bills: Iterable[TaxBill]) -> Decimal:
+    """Return the tax given back to the buyer: per tax number, first bill minus the latest."""
+    refunded = Decimal(0)
+    for history in _current_bills(bills).values():
+        first = next((bill for bill in history if bill.status is not TaxBillStatus.VOID), None)
+        if first is None:
+            continue
+        now = Decimal(0) if history[-1].status is TaxBillStatus.VOID else history[-1].total
+        refunded += max(first.total - now, Decimal(0))
+    return refunded
