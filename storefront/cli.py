@@ -87,8 +87,10 @@ def rq_worker(queues: tuple[str, ...], burst: bool) -> None:
 def sweep_orders() -> None:
     """Cancel orders unpaid past UNPAID_ORDER_TTL_MINUTES (releasing their quota), confirm
     receipt of orders shipped AUTO_RECEIPT_DAYS ago, retry due webhooks, take customs
-    receipts in and move customs declarations on, in every store."""
-    from storefront.services.upkeep import customs_upkeep, sweep_all_stores
+    receipts in and move customs declarations on, in every store, and generate last month's
+    supervised-area report where it is missing."""
+    from storefront.models.types import utcnow
+    from storefront.services.upkeep import customs_upkeep, monthly_reports, sweep_all_stores
 
     for slug, counts in sweep_all_stores().items():
         click.echo(
@@ -100,6 +102,8 @@ def sweep_orders() -> None:
         f"customs: {customs['receipts']} receipts applied, {customs['advanced']} declarations "
         f"moved on, {customs['waiting']} waiting, {customs['failed']} failed"
     )
+    reports = monthly_reports(utcnow())
+    click.echo(f"supervised-area reports: {len(reports)} generated ({', '.join(reports)})")
 
 
 @stripe_cli.command("connect-local")

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one aggregate per module. Importing this package registers them all."""
 
 from storefront.models.accounts import LoginCounter, PlatformOperator, StaffUser
+from storefront.models.area import AreaReport, BondedStockMovement
 from storefront.models.catalog import Product, Supplier
 from storefront.models.commission import CommissionRecord, Promoter
 from storefront.models.customs import (
@@ -25,6 +26,8 @@ from storefront.models.tenant import Tenant
 
 __all__ = [
     "Address",
+    "AreaReport",
+    "BondedStockMovement",
     "BuyerIdentity",
     "Checkout",
     "CommissionRecord",

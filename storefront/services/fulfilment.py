@@ -14,7 +14,7 @@ from storefront.domain.shipping import normalise_tracking
 from storefront.extensions import db
 from storefront.models import CustomsDeclaration, Order, Review
 from storefront.models.types import utcnow
-from storefront.services import commission, refunds
+from storefront.services import bonded_stock, commission, refunds
 from storefront.services.orders import transition_order
 
 
@@ -43,6 +43,7 @@ def ship_released(order: Order, carrier: str, tracking_number: str, who: str) ->
     if number is None:
         raise Refused(ErrorCode.INVALID_TRACKING)
     _mark_shipped(order, carrier, number, Actor.SYSTEM, who, exchange=False)
+    bonded_stock.record_shipment(order, who)  # the goods left the supervised area (seed 001 §12)
 
 
 def _mark_shipped(order, carrier, tracking_number, actor: Actor, who: str, exchange: bool):

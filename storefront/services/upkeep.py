@@ -1,6 +1,6 @@
 """Scheduled upkeep across stores: each store's sweep runs in its own tenant context."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Tenant
 from storefront.models.types import utcnow
+from storefront.services.area_reports import generate_due
 from storefront.services.fulfilment import sweep
 from storefront.services.order_events import deliver_due
 from storefront.services.outbox import dispatch_pending
@@ -38,3 +39,8 @@ def customs_upkeep() -> dict[str, int]:
     report = collect_all()
     counts = advance_each(set(due_declarations()) | report.to_advance)
     return {"receipts": report.applied, **counts}
+
+
+def monthly_reports(now: datetime) -> list[str]:
+    """Generate last month's supervised-area report in every active store lacking it."""
+    return generate_due(now)
