@@ -104,16 +104,26 @@ def _step(declaration: CustomsDeclaration, order: Order) -> bool:
         written = customs_documents.write(declaration, order, kinds, app_type="1")
         if written:
             refresh_state(declaration, SYSTEM, Step.WRITTEN, {"documents": _kinds(written)})
-            db.session.commit()  # written down before they leave (see the module's docstring)
-            _send(declaration, written)
+            _checkpoint(declaration)  # written down before they leave
+            unsent = [doc for doc in current_documents(declaration) if doc.status == "sending"]
+            _send(declaration, unsent)
     return State(declaration.state) != State.RELEASED
+
+
+def _checkpoint(declaration: CustomsDeclaration) -> None:
+    """Commit what is about to leave, then take the row lock again and reread the row and its
+    documents: a worker that waited on the lock meanwhile may have moved the declaration on."""
+    db.session.commit()
+    locked(CustomsDeclaration, declaration.id)
 
 
 def _await_waybill(declaration: CustomsDeclaration, order: Order) -> bool:
     warehouse = registry.get(Port.WAREHOUSE, declaration.tenant_id)
     if declaration.tally_request_id is None:
         declaration.tally_request_id = warehouse.submit_tally(_tally_sheet(order))
-        db.session.commit()
+        _checkpoint(declaration)
+        if declaration.waybill_number is not None:
+            return _step(declaration, order)
     answer = warehouse.waybill(declaration.tally_request_id)
     if answer.status == "pending":
         return True
@@ -153,7 +163,9 @@ def _ship(declaration: CustomsDeclaration, order: Order) -> bool:
     warehouse = registry.get(Port.WAREHOUSE, declaration.tenant_id)
     if declaration.outbound_request_id is None:
         declaration.outbound_request_id = warehouse.request_outbound(declaration.waybill_number)
-        db.session.commit()
+        _checkpoint(declaration)
+        if order.status != OrderStatus.PAID:  # another worker shipped it meanwhile
+            return False
     answer = warehouse.outbound(declaration.outbound_request_id)
     if answer.status == "pending":
         return True
