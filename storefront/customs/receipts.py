@@ -163,6 +163,9 @@ def _tax_bill(tax: etree._Element) -> TaxBill:
     time, status = _text(head, "returnTime"), _text(head, "status")
     if len(time) != 17 or not time.isdigit():
         raise ReceiptError(f"a TaxHeadRd has returnTime {time!r}, not 17 digits")
+    for local, longest in (("invtNo", 18), ("taxNo", 50), ("entDutyNo", 50)):
+        if len(_text(head, local)) > longest:  # C..18 / C..50 (spec table 3-59)
+            raise ReceiptError(f"a TaxHeadRd has a {local} longer than {longest}")
     if status not in {member.value for member in TaxBillStatus}:
         raise ReceiptError(f"a TaxHeadRd has status {status!r}, not 1, 2 or 3")
     return TaxBill(

@@ -4,9 +4,23 @@ for it, the receipts customs answered and the declaration's timeline (SPEC §6).
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from storefront.domain.customs.receipts import TaxBill, TaxBillStatus, tax_deducted
 from storefront.extensions import db
 from storefront.models.types import Encrypted, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
@@ -176,3 +190,95 @@ class CustomsEvent(TenantScoped, db.Model):
     to_state: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(String(40), default="")  # a Step code
     params: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class CustomsTaxBill(TenantScoped, db.Model):
+    """Customs' electronic tax bill (CEB816) for a released inventory: the tax deducted.
+
+    Kept as sent; a later bill of the same tax_no replaces the earlier one and status 3 voids
+    it (domain.customs.receipts.tax_deducted). The unique key makes a file read twice harmless.
+    """
+
+    __tablename__ = "customs_tax_bills"
+    __table_args__ = (
+        UniqueConstraint(
+            "tenant_id", "tax_no", "status", "return_time", name="uq_customs_tax_bills_once"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("customs_declarations.id"), index=True)
+    invt_no: Mapped[str] = mapped_column(String(18))
+    tax_no: Mapped[str] = mapped_column(String(50))
+    customs_tax: Mapped[Decimal] = mapped_column(Measure)  # N19,5 (spec table 3-59)
+    value_added_tax: Mapped[Decimal] = mapped_column(Measure)
+    consumption_tax: Mapped[Decimal] = mapped_column(Measure)
+    status: Mapped[str] = mapped_column(String(1))  # TaxBillStatus: 1 generated 2 summarised 3 void
+    return_time: Mapped[str] = mapped_column(String(17))
+    ent_duty_no: Mapped[str] = mapped_column(String(50), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def total(self) -> Decimal:
+        """Return the tax this bill deducts: tariff + VAT + consumption tax."""
+        return self.customs_tax + self.value_added_tax + self.consumption_tax
+
+    def as_bill(self) -> TaxBill:
+        """Return the bill as the domain reads it."""
+        return TaxBill(
+            invt_no=self.invt_no,
+            tax_no=self.tax_no,
+            customs_tax=self.customs_tax,
+            value_added_tax=self.value_added_tax,
+            consumption_tax=self.consumption_tax,
+            status=TaxBillStatus(self.status),
+            return_time=self.return_time,
+            ent_duty_no=self.ent_duty_no,
+            note=self.note,
+        )
+
+
+def deducted_tax(declaration_id: int) -> Decimal | None:
+    """Return the tax customs actually deducted for a declaration; None before any bill."""
+    rows = db.session.scalars(
+        select(CustomsTaxBill).where(CustomsTaxBill.declaration_id == declaration_id)
+    ).all()
+    return tax_deducted(row.as_bill() for row in rows) if rows else None
+
+
+def tax_bill_totals() -> Select:
+    """Select (declaration_id, deducted, refunded) per declaration with tax bills, set-based.
+
+    The SQL form of tax_deducted / tax_refunded: per tax number the latest bill counts (none
+    if void), and what its first non-void bill deducted beyond that went back to the buyer.
+    """
+    bill = CustomsTaxBill
+    total = bill.customs_tax + bill.value_added_tax + bill.consumption_tax
+    void = bill.status == TaxBillStatus.VOID.value
+    number = (bill.tenant_id, bill.tax_no)
+    ranked = select(
+        bill.declaration_id,
+        case((void, 0), else_=total).label("now"),
+        func.first_value(case((void, None), else_=total))
+        .over(
+            partition_by=number,
+            order_by=(void.cast(Integer), bill.return_time),
+            rows=(None, None),
+        )
+        .label("first"),
+        func.row_number()
+        .over(partition_by=number, order_by=bill.return_time.desc())
+        .label("newest"),
+    ).subquery()
+    given_back = func.greatest(func.coalesce(ranked.c.first, 0) - ranked.c.now, 0)
+    return (
+        select(
+            ranked.c.declaration_id,
+            func.sum(ranked.c.now).label("deducted"),
+            func.sum(given_back).label("refunded"),
+        )
+        .where(ranked.c.newest == 1)
+        .group_by(ranked.c.declaration_id)
+    )

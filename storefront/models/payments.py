@@ -75,3 +75,32 @@ class Refund(TenantScoped, db.Model):
     provider_reference: Mapped[str | None] = mapped_column(String(80), nullable=True)
     who: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProviderSettlement(db.Model):
+    """One record of the payment provider's balance (a charge, refund, payout, fee ...).
+
+    A platform table like ProviderEvent: a record that matches no payment belongs to no store.
+    `account_tenant_id` says whose provider account it came from (None: the platform's).
+    Pulled again, a record updates its row (found by transaction_id), never duplicates it.
+    """
+
+    __tablename__ = "provider_settlements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    account_tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenants.id"), nullable=True, index=True
+    )
+    transaction_id: Mapped[str] = mapped_column(String(80), unique=True)
+    type: Mapped[str] = mapped_column(String(40))  # charge | refund | payout | ...
+    source: Mapped[str | None] = mapped_column(String(80), nullable=True)  # ch_ / re_ / po_
+    payment_reference: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)  # yuan; a refund is negative
+    fee: Mapped[Decimal] = mapped_column(Money)
+    net: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    available_on: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    payout_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

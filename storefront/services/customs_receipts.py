@@ -5,6 +5,10 @@ matched to the document it answers by business key (never by its guid, which the
 makes), stored once (a unique key makes a file read twice harmless) and applied in
 `returnTime` order; a receipt older than what its document already shows, or older than the
 document itself (an answer to a version since corrected), is kept but moves nothing.
+
+Electronic tax bills (CEB816) come the same way; once the receipts are applied (the 622 gives
+the declaration its invtNo), each bill is matched to its declaration by invtNo and stored
+once. A bill moves no state: it is what customs actually deducted (reconciliation).
 """
 
 import logging
@@ -14,11 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.customs.codes import error_text, return_status_text
-from storefront.customs.receipts import ReceiptError, parse_receipts
-from storefront.domain.customs.receipts import Outcome, Receipt, in_processing_order, outcome
+from storefront.customs.receipts import ReceiptError, parse_customs_file
+from storefront.domain.customs.receipts import (
+    Outcome,
+    Receipt,
+    TaxBill,
+    in_processing_order,
+    outcome,
+)
 from storefront.domain.customs.states import DocumentStatus, State, Step, after_receipt
 from storefront.extensions import db
 from storefront.models import CustomsDeclaration, CustomsDocument, CustomsReceipt
+from storefront.models.customs import CustomsTaxBill
 from storefront.services.customs import refresh_state, reject
 from storefront.services.quota import CHINA
 from storefront.tenancy import system_context, tenant_context
@@ -30,13 +41,19 @@ CHINA_TIME = "%Y%m%d%H%M%S"
 
 @dataclass
 class IngestReport:
-    """What a batch of files did: counts, unreadable files, declarations to move on."""
+    """What a batch of files did: counts, unreadable files, declarations to move on.
+
+    Tax bills count in `tax_bills` (and `tax_bills_stored`); a bill kept before counts in
+    `duplicates`, one that matches no declaration in `unmatched`, as receipts do.
+    """
 
     files: int = 0
     receipts: int = 0
     applied: int = 0
     duplicates: int = 0
     unmatched: int = 0
+    tax_bills: int = 0
+    tax_bills_stored: int = 0
     unreadable: list[str] = field(default_factory=list)
     to_advance: set[tuple[int, int]] = field(default_factory=set)  # (tenant, declaration)
 
@@ -45,18 +62,30 @@ def ingest(files) -> IngestReport:
     """Store and apply the receipts of `files` ((name, content) pairs); commit per tenant."""
     report = IngestReport()
     parsed: list[tuple[str, Receipt]] = []
+    bills: list[tuple[str, TaxBill]] = []
     for name, content in files:
         report.files += 1
         try:
-            parsed.extend((name, receipt) for receipt in parse_receipts(content))
+            found = parse_customs_file(content)
         except ReceiptError as error:
             logger.warning("customs file %s unreadable: %s", name, error)
             report.unreadable.append(name)
-    report.receipts = len(parsed)
+            continue
+        parsed.extend((name, receipt) for receipt in found.receipts)
+        bills.extend((name, bill) for bill in found.tax_bills)
+    report.receipts, report.tax_bills = len(parsed), len(bills)
     by_tenant = _match(parsed, report)
     for tenant_id, matched in sorted(by_tenant.items()):
         with tenant_context(tenant_id):
             _ingest_tenant(tenant_id, matched, report)
+            db.session.commit()
+    # After the receipts: a bill in the same batch as its 622 finds the invtNo it names.
+    for tenant_id, matched_bills in sorted(_match_bills(bills, report).items()):
+        with tenant_context(tenant_id):
+            for name, bill, declaration_id in matched_bills:
+                stored = _store_bill(name, bill, declaration_id)
+                report.tax_bills_stored += stored
+                report.duplicates += not stored
             db.session.commit()
     return report
 
@@ -83,6 +112,58 @@ def _match(parsed, report) -> dict[int, list[tuple[str, Receipt, int]]]:
             continue
         by_tenant.setdefault(match[0], []).append((name, receipt, match[1]))
     return by_tenant
+
+
+def _match_bills(bills, report) -> dict[int, list[tuple[str, TaxBill, int]]]:
+    """Find each bill's declaration by the inventory number customs gave it, across stores."""
+    numbers = sorted({bill.invt_no for _name, bill in bills})
+    found: dict[str, list[tuple[int, int]]] = {}
+    with system_context():
+        rows = db.session.execute(
+            select(
+                CustomsDeclaration.invt_no, CustomsDeclaration.tenant_id, CustomsDeclaration.id
+            ).where(CustomsDeclaration.invt_no.in_(numbers))
+        )
+        for row in rows:
+            found.setdefault(row.invt_no, []).append((row.tenant_id, row.id))
+    by_tenant: dict[int, list] = {}
+    for name, bill in bills:
+        match = found.get(bill.invt_no, [])
+        # None: the bill came before the 622 that numbered the inventory, or for another shop;
+        # two: customs' numbers are unique, so neither store can be trusted with it.
+        if len(match) != 1:
+            report.unmatched += 1
+            logger.warning(
+                "customs tax bill %s for %s matches no declaration", bill.tax_no, bill.invt_no
+            )
+            continue
+        tenant_id, declaration_id = match[0]
+        by_tenant.setdefault(tenant_id, []).append((name, bill, declaration_id))
+    return by_tenant
+
+
+def _store_bill(name: str, bill: TaxBill, declaration_id: int) -> bool:
+    """Keep the bill once; False if it was kept before."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                CustomsTaxBill(
+                    declaration_id=declaration_id,
+                    invt_no=bill.invt_no,
+                    tax_no=bill.tax_no,
+                    customs_tax=bill.customs_tax,
+                    value_added_tax=bill.value_added_tax,
+                    consumption_tax=bill.consumption_tax,
+                    status=bill.status,
+                    return_time=bill.return_time,
+                    ent_duty_no=bill.ent_duty_no,
+                    note=bill.note,
+                    file_name=name[:200],
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def _ingest_tenant(tenant_id: int, matched, report: IngestReport) -> None:

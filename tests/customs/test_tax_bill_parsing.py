@@ -98,6 +98,7 @@ def test_an_enveloped_batch_keeps_its_order_and_a_receipt_reader_sees_no_receipt
         ({"ct": "abc"}, "consumptionTax 'abc'"),
         ({"invt_no": ""}, "lacks invtNo"),
         ({"tax_no": ""}, "lacks taxNo"),
+        ({"invt_no": "2" * 19}, "invtNo longer than 18"),
         ({"lines": [("x", "3304990099", "1", "0", "0", "0")]}, "gnum 'x'"),
     ],
 )
