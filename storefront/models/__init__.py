@@ -19,6 +19,7 @@ from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
 from storefront.models.outbox import OutboxEvent
 from storefront.models.payments import Payment, ProviderEvent, Refund
+from storefront.models.reconciliation import ReconMismatch, ReconRecord, ReconRun
 from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
@@ -53,6 +54,9 @@ __all__ = [
     "ProviderEvent",
     "QuotaMovement",
     "QuotaPerson",
+    "ReconMismatch",
+    "ReconRecord",
+    "ReconRun",
     "Refund",
     "Review",
     "Shopper",
