@@ -130,6 +130,26 @@ class RefundView:
     amount: Decimal
 
 
+@dataclass(frozen=True)
+class Settlement:
+    """One record of the provider's balance: a charge, refund, payout, fee ... (seed 004 [0018]).
+
+    Amounts are yuan; a refund or payout is negative, as the provider books it.
+    """
+
+    transaction_id: str
+    type: str  # charge | refund | payout | adjustment | ...
+    source: str | None  # the charge / refund / payout the record books
+    payment_reference: str | None  # the PaymentIntent, if the record belongs to a payment
+    amount: Decimal
+    fee: Decimal
+    net: Decimal
+    currency: str
+    created: datetime  # aware
+    available_on: datetime | None = None
+    payout_id: str | None = None
+
+
 class PaymentError(PortError):
     """A payment call failed; `code` is stable, `message` is for people."""
 
@@ -165,6 +185,9 @@ class PaymentProvider(Protocol):
 
     def parse_event(self, raw_body: bytes, signature_header: str) -> PaymentEvent:
         """Verify a webhook's signature over the raw body and map it, or raise."""
+
+    def settlements(self, created_from: datetime, created_to: datetime) -> tuple[Settlement, ...]:
+        """Return every balance record created in [created_from, created_to], all pages."""
 
 
 @dataclass(frozen=True)

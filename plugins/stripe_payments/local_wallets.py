@@ -19,6 +19,7 @@ from html import escape
 from aiohttp import web
 
 from plugins.stripe_payments import local_state
+from plugins.stripe_payments.local_balance import new_id
 
 WALLETS = ("wechat_pay", "alipay")
 PAYABLE = ("requires_action",)
@@ -123,7 +124,11 @@ def _refund(intent: dict, form) -> dict:
         "payment_intent": intent["id"],
         "charge": charge["id"],
         "status": "pending",  # wallet refunds settle later, as on Stripe
+        "created": int(time.time()),
+        "balance_transaction": new_id(),  # booked at once, as Stripe books a refund
     }
+    # kept beside the intent (a Stripe PaymentIntent lists no refunds) for the balance records
+    local_state.STATE.setdefault("refunds", {}).setdefault(intent["id"], []).append(refund)
     _announce("charge.refunded", dict(charge))
     return refund
 
@@ -189,6 +194,8 @@ def _succeed(intent: dict, payer: str) -> None:
         latest_charge={
             "id": f"ch_{secrets.token_hex(12)}",
             "object": "charge",
+            "created": int(time.time()),
+            "balance_transaction": new_id(),
             "amount": intent["amount"],
             "amount_refunded": 0,
             "refunded": False,

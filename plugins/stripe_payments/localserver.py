@@ -19,12 +19,13 @@ def serve(port: int, state: str | None = None) -> None:
     from localstripe import server
 
     from plugins.stripe_payments import local_state
+    from plugins.stripe_payments.local_balance import balance
     from plugins.stripe_payments.local_cards import cards
     from plugins.stripe_payments.local_wallets import wallets
 
     local_state.load(state)
     # Outermost first: replayed idempotent requests, then what localstripe lacks.
-    server.app.middlewares[0:0] = [local_state.idempotent, cards, wallets]
+    server.app.middlewares[0:0] = [local_state.idempotent, cards, wallets, balance]
     web.run_app(server.app, host="127.0.0.1", port=port, print=None)
 
 

@@ -4,6 +4,7 @@ Amounts cross the boundary in fen (integers); the core speaks Decimal yuan.
 """
 
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from storefront.ports import (
     Port,
     ProviderUnavailable,
     RefundView,
+    Settlement,
 )
 
 FEN = Decimal(100)
@@ -117,19 +119,38 @@ class StripePayments:
             raise InvalidSignature("invalid_payload", "the body is not an event") from error
         return event_from_dict(event.to_dict())
 
+    def settlements(self, created_from: datetime, created_to: datetime) -> tuple[Settlement, ...]:
+        """Return the account's balance transactions created in the period, every page.
+
+        The source is expanded to name the PaymentIntent a charge or refund belongs to.
+        """
+        params = {
+            "created": {"gte": int(created_from.timestamp()), "lte": int(created_to.timestamp())},
+            "limit": 100,  # Stripe's largest page
+            "expand": ["data.source"],
+        }
+        with _mapped_errors():
+            page = self.client.balance_transactions.list(params=params)
+            return tuple(settlement_from_dict(item.to_dict()) for item in page.auto_paging_iter())
+
     def _call(self, method, params, idempotency_key=None, ref=None):
         options = {"idempotency_key": idempotency_key} if idempotency_key else {}
         args = (ref,) if ref else ()
-        try:
+        with _mapped_errors():
             return method(*args, params=params, options=options)
-        except stripe.CardError as error:
-            raise PaymentDeclined("card_declined", error.user_message or str(error)) from error
-        except stripe.APIConnectionError as error:
-            raise ProviderUnavailable(
-                "unavailable", "the payment service is unreachable"
-            ) from error
-        except stripe.StripeError as error:
-            raise PaymentError("provider_error", error.user_message or str(error)) from error
+
+
+@contextmanager
+def _mapped_errors():
+    """Turn the library's errors into the port's."""
+    try:
+        yield
+    except stripe.CardError as error:
+        raise PaymentDeclined("card_declined", error.user_message or str(error)) from error
+    except stripe.APIConnectionError as error:
+        raise ProviderUnavailable("unavailable", "the payment service is unreachable") from error
+    except stripe.StripeError as error:
+        raise PaymentError("provider_error", error.user_message or str(error)) from error
 
 
 class LocalStripePayments(StripePayments):
@@ -294,3 +315,25 @@ def _payer(charge: dict) -> PayerDetails:
 def _exchange_rate(obj: dict) -> Decimal | None:
     rate = (obj.get("metadata") or {}).get("exchange_rate")
     return Decimal(rate) if rate else None
+
+
+def settlement_from_dict(txn: dict) -> Settlement:
+    """Map a balance transaction (Stripe's JSON shape, source expanded or not)."""
+    source = txn.get("source")
+    source = source if isinstance(source, dict) else {"id": source}
+    intent = source.get("payment_intent")
+    intent = intent.get("id") if isinstance(intent, dict) else intent
+    available = txn.get("available_on")
+    return Settlement(
+        transaction_id=txn["id"],
+        type=txn["type"],
+        source=source["id"],
+        payment_reference=intent,
+        amount=from_fen(txn["amount"]),
+        fee=from_fen(txn.get("fee") or 0),
+        net=from_fen(txn["net"]),
+        currency=txn["currency"].upper(),
+        created=datetime.fromtimestamp(txn["created"], UTC),
+        available_on=datetime.fromtimestamp(available, UTC) if available else None,
+        payout_id=source["id"] if txn["type"] == "payout" else None,
+    )
