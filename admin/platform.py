@@ -30,3 +30,4 @@ def tenants():
 
 
 from admin import platform_filings  # noqa: E402, F401 - routes register on import
+from admin import platform_reconciliation  # noqa: E402, F401 - routes register on import

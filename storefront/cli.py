@@ -24,6 +24,7 @@ def register_commands(app: Flask) -> None:
     without settings."""
     from storefront.commands.customs import customs_cli
     from storefront.commands.keys import keys_cli
+    from storefront.commands.recon import recon_cli
     from storefront.commands.tax import tax_cli
 
     app.cli.add_command(demo_cli)
@@ -33,6 +34,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(orders_cli)
     app.cli.add_command(stripe_cli)
     app.cli.add_command(customs_cli)
+    app.cli.add_command(recon_cli)
 
 
 @demo_cli.command("load")

@@ -15,6 +15,7 @@ from admin.console import (  # noqa: E402, F401 - routes register on import
     hooks,
     integrations,
     orders,
+    reconciliation,
     staff,
     tax,
 )

@@ -9,6 +9,7 @@ from storefront.extensions import db
 from storefront.models import Order
 from storefront.models.customs import CustomsTaxBill
 from storefront.models.payments import ProviderSettlement
+from storefront.models.reconciliation import Kind, ReconMismatch, ReconRun
 from storefront.tenancy import tenant_context
 from tests.support import factories
 
@@ -108,3 +109,21 @@ def paid_unanswered(store, days_ago: int = 5) -> Order:
 
 def before(days: int) -> datetime:
     return NOW - timedelta(days=days)
+
+
+def mismatch(store) -> int:
+    """An open mismatch of the store (in its tenant context), found by a run of DAY."""
+    run = ReconRun(period_from=DAY, period_to=DAY, run_at=NOW, who="test", counts={})
+    db.session.add(run)
+    db.session.flush()
+    row = ReconMismatch(
+        kind=Kind.SETTLEMENT_MISSING,
+        subject=f"pi_test_missing_{next(_seq)}",
+        subject_at=PAID_AT,
+        expected=Decimal("877.45"),
+        first_run_id=run.id,
+        last_run_id=run.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row.id

@@ -8,7 +8,7 @@ from werkzeug.routing import Rule
 from storefront.extensions import db
 from storefront.models import ProductFiling
 from storefront.tenancy import tenant_context
-from tests.support import factories
+from tests.support import factories, reconciliation
 
 OBJECT_IDS = {
     "product_id": lambda store: store.product.id,
@@ -49,3 +49,5 @@ def route_values(rule: Rule, store, slug: str | None = None) -> dict:
         else:
             values[argument] = object_id(rule, argument, store)
     return values
+
+OBJECT_IDS["mismatch_id"] = lambda store: reconciliation.mismatch(store)
