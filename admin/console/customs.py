@@ -33,6 +33,7 @@ from storefront.domain.errors import Refused
 from storefront.domain.identity import mask_prc_id
 from storefront.i18n import label
 from storefront.input_hardening import page_number
+from storefront.models.customs import deducted_tax, tax_bills_for
 from storefront.ports import PortUnavailable
 from storefront.queries import customs as customs_queries
 from storefront.queries import orders as order_queries
@@ -84,6 +85,9 @@ def order_customs(order_id: int):
         declaration=declaration,
         documents=declaration.documents,
         receipts=customs_queries.receipts(declaration.id),
+        tax_bills=tax_bills_for(declaration.id),
+        deducted=deducted_tax(declaration.id),
+        tax_bill_status=tax_bill_status_text,
         events=events,
         problems=words.open_problems(events),
         words=words,
@@ -148,6 +152,12 @@ def postal_declaration(order_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f"inline; filename=postal-{row.number}.pdf"},
     )
+
+
+def tax_bill_status_text(status: str) -> str:
+    """Name a tax bill's status (CEB816 status: 1 generated, 2 summarised, 3 void)."""
+    names = {"1": _("Tax bill generated"), "2": _("Tax bill summarised"), "3": _("Tax bill void")}
+    return names.get(status, status)
 
 
 def masked_xml(xml: str) -> str:

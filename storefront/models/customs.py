@@ -282,3 +282,14 @@ def tax_bill_totals() -> Select:
         .where(ranked.c.newest == 1)
         .group_by(ranked.c.declaration_id)
     )
+
+
+def tax_bills_for(declaration_id: int) -> list[CustomsTaxBill]:
+    """Return a declaration's tax bills in the order customs issued them."""
+    return list(
+        db.session.scalars(
+            select(CustomsTaxBill)
+            .where(CustomsTaxBill.declaration_id == declaration_id)
+            .order_by(CustomsTaxBill.return_time, CustomsTaxBill.id)
+        )
+    )
