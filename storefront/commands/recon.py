@@ -94,5 +94,5 @@ def pull_command(start, end) -> None:
     from storefront.services.settlements import pull_settlements
 
     created_from, created_to = period_bounds(*_period(start, end))
-    result = pull_settlements(created_from, created_to)
-    click.echo(f"settlements pulled: {result}")
+    new = pull_settlements(created_from, created_to)
+    click.echo(f"{new} new settlement records")
