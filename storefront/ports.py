@@ -286,25 +286,70 @@ class Warehouse(Protocol):
         """Return the outbound answer so far (carrier and tracking number once shipped)."""
 
 
+# E-invoices (SPEC §7): today's fully digitalised invoices (数电票). A provider (Nuonuo, Baiwang,
+# Aisino ...) accepts a request keyed by our serial and answers later, by poll or callback.
+INVOICE_KINDS = ("blue", "red")
+RED_REASONS = ("01", "02", "03", "04")  # 开票有误, 销货退回, 服务中止, 销售折让
+
+
 @dataclass(frozen=True)
-class InvoiceLine:
-    """One line of an e-invoice: amount includes tax, rate in percent."""
+class InvoiceParty:
+    """The seller or the buyer as printed on the invoice."""
 
     name: str
+    tax_id: str = ""  # unified social credit code; "" for a person
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One line as issued: amounts exclude tax; a discount line has no quantity or price."""
+
+    kind: str  # goods | discount
+    name: str
+    quantity: Decimal | None
+    unit_price: Decimal | None
     amount: Decimal
-    tax_rate: Decimal
+    tax: Decimal
+    tax_rate: Decimal  # percent
+    tax_code: str = ""
+    spec: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class RedForm:
+    """A red-letter confirmation form (红字发票信息确认单) for one blue invoice."""
+
+    number: str
+    reason: str  # one of RED_REASONS
+    state: str  # confirmed | pending | refused
 
 
 @dataclass(frozen=True)
 class InvoiceRequest:
-    """A blue invoice, or a red one cancelling `original_number`."""
+    """A blue invoice, or a red one cancelling `original_number` under `red_form`.
 
+    `serial` is the caller's idempotency key: the same serial again is the same request.
+    """
+
+    serial: str
     kind: str  # blue | red
     order_number: str
-    buyer_name: str
+    seller: InvoiceParty
+    buyer: InvoiceParty
     lines: tuple[InvoiceLine, ...]
-    buyer_tax_id: str = ""
+    total_amount: Decimal
+    total_tax: Decimal
+    total: Decimal
+    drawer: str
+    medium: str = "electronic"  # | paper
+    business_type: int = 0  # 0 personal, 1 enterprise (seed 003 §七.4)
+    platform_code: str = "OTHER"  # seed 003 §七.2
+    remark: str = ""
     original_number: str | None = None
+    red_form: RedForm | None = None
 
 
 @dataclass(frozen=True)
@@ -318,21 +363,41 @@ class InvoiceFile:
 
 @dataclass(frozen=True)
 class InvoiceResult:
-    """Where an invoice request stands; files come with `issued`."""
+    """Where an invoice request stands; number and files come with `issued`, code with
+    `failed` (e.g. credit_exhausted, login_expired: fixable, then retried)."""
 
     request_id: str
     status: str  # pending | issued | failed
-    invoice_number: str | None = None
+    serial: str = ""
+    number: str | None = None
+    issued_at: datetime | None = None
     files: tuple[InvoiceFile, ...] = ()
-    note: str = ""
+    code: str = ""
+    message: str = ""
+
+
+class InvalidCallback(PortError):
+    """An invoice callback's signature or body does not verify."""
 
 
 class InvoiceProvider(Protocol):
-    def issue(self, request: InvoiceRequest) -> str:
-        """Ask for a blue or red invoice; return the request id to poll."""
+    PLUGIN_ID: ClassVar[str]
+    SIGNATURE_HEADER: ClassVar[str]  # the request header `parse_callback` verifies
 
-    def poll(self, request_id: str) -> InvoiceResult:
+    def issue(self, request: InvoiceRequest) -> str:
+        """Ask for a blue or red invoice; return the request id (the same for the same serial)."""
+
+    def query(self, request_id: str) -> InvoiceResult:
         """Return the request's result so far."""
+
+    def red_confirm(self, blue_number: str, reason: str) -> RedForm:
+        """Fill the red-letter confirmation form for a blue invoice (again: the same form)."""
+
+    def download(self, number: str) -> tuple[InvoiceFile, ...]:
+        """Return the files of an issued invoice."""
+
+    def parse_callback(self, raw_body: bytes, signature_header: str) -> InvoiceResult:
+        """Verify a callback's signature over the raw body and map it, or raise InvalidCallback."""
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,14 @@
-"""Each sandbox behaves like its real counterpart: answers later, fails when told to."""
+"""Each sandbox behaves like its real counterpart: answers later, fails when told to (the
+e-invoice provider: tests/plugins/test_invoice_sandbox.py)."""
 
 import re
-from decimal import Decimal as D
 
 import pytest
 
-from plugins.sandbox.invoice import SandboxInvoiceProvider
 from plugins.sandbox.mail import SandboxMailer
 from plugins.sandbox.warehouse import SandboxWarehouse
 from storefront.domain.shipping import normalise_tracking
 from storefront.ports import (
-    InvoiceLine,
-    InvoiceRequest,
     MailMessage,
     PortError,
     PortUnavailable,
@@ -103,41 +100,6 @@ def test_warehouse_refuses_an_outbound_on_demand(tmp_path):
     outbound_id = refusing.request_outbound(waybill)
     clock.now += 60
     assert refusing.outbound(outbound_id).status == "refused"
-
-
-def invoice(kind="blue", original=None):
-    line = InvoiceLine("澳洲奶粉 800g", D("877.45"), D("13"))
-    return InvoiceRequest(kind, "KJ0001", "张三", (line,), original_number=original)
-
-
-def test_invoices_are_issued_later_with_their_file():
-    clock = Clock()
-    provider = sandbox(SandboxInvoiceProvider, clock)
-    blue = provider.issue(invoice())
-    assert provider.poll(blue).status == "pending"
-    clock.now += 60
-    result = provider.poll(blue)
-    assert result.status == "issued" and len(result.invoice_number) == 20
-    (file,) = result.files
-    assert file.media_type == "application/xml"
-    assert b"<Total>877.45</Total>" in file.content
-    red = provider.issue(invoice("red", result.invoice_number))
-    clock.now += 60
-    red_file = provider.poll(red).files[0].content
-    assert b"<Total>-877.45</Total>" in red_file
-    assert result.invoice_number.encode() in red_file
-
-
-def test_invoice_failures_and_refusals():
-    clock = Clock()
-    with pytest.raises(PortError, match="names the blue invoice"):
-        sandbox(SandboxInvoiceProvider, clock).issue(invoice("red"))
-    failing = sandbox(SandboxInvoiceProvider, clock, fail="reject")
-    request_id = failing.issue(invoice())
-    clock.now += 60
-    assert failing.poll(request_id).status == "failed"
-    with pytest.raises(PortUnavailable):
-        sandbox(SandboxInvoiceProvider, fail="unavailable").poll(request_id)
 
 
 def test_mail_is_kept_in_an_outbox_folder_that_can_be_listed(tmp_path):
