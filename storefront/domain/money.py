@@ -5,6 +5,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+PERMILLE_OF_PERCENT = Decimal("0.001")
+# Seed 003 注意事项 3.1: a unit price excluding tax has at most 15 decimals and 21 characters
+# (the decimal point included).
+UNIT_PRICE_DECIMALS = 15
+UNIT_PRICE_CHARACTERS = 21
 
 
 def round_money(amount: Decimal) -> Decimal:
@@ -21,9 +26,30 @@ def truncate_money(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_DOWN)
 
 
+def round_unit_price(price: Decimal) -> Decimal:
+    """Round a unit price (at least 0) half up to 15 decimals, fewer past 21 characters."""
+    whole = max(price.adjusted() + 1, 1)  # digits before the point
+    decimals = max(min(UNIT_PRICE_DECIMALS, UNIT_PRICE_CHARACTERS - 1 - whole), 0)
+    rounded = price.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if decimals and len(f"{rounded:f}") > UNIT_PRICE_CHARACTERS:  # 99999.99…95 carried to 100000
+        rounded = price.quantize(Decimal(1).scaleb(1 - decimals), rounding=ROUND_HALF_UP)
+    return rounded
+
+
+def round_percent(percent: Decimal) -> Decimal:
+    """Round a percentage half up to three decimals: the "X.XXX%" of a discount (seed 003 2)."""
+    return percent.quantize(PERMILLE_OF_PERCENT, rounding=ROUND_HALF_UP)
+
+
 def format_money(amount: Decimal) -> str:
     """Return the amount as a string with exactly two decimals."""
     return f"{round_money(amount):.2f}"
+
+
+def format_unit_price(price: Decimal) -> str:
+    """Return a unit price in plain digits: its decimals without trailing zeros, at least two."""
+    whole, _, decimals = f"{price:f}".partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
 
 
 def parse_money(text: str) -> Decimal:
