@@ -29,5 +29,8 @@ def tenants():
     return render_template("platform/tenants.html", tenants=tenant_overview())
 
 
-from admin import platform_filings  # noqa: E402, F401 - routes register on import
-from admin import platform_reconciliation  # noqa: E402, F401 - routes register on import
+from admin import (  # noqa: E402, F401 - routes register on import
+    platform_area_reports,
+    platform_filings,
+    platform_reconciliation,
+)

@@ -1,7 +1,8 @@
-"""The monthly supervised-area report (seed 001 §12) as a PDF (A4 landscape, for the file) and
-as an XLSX workbook (summary and detail with number and date cells, frozen headers and a
-totals row). Both render a `storefront.queries.area_reports.ReportView` read in full."""
+"""The monthly supervised-area report (seed 001 §12) as a PDF (A4 landscape, for the file), as
+an XLSX workbook (summary and detail with number and date cells, frozen headers and a totals
+row) and its detail as CSV. Each renders a `storefront.queries.area_reports.ReportView`."""
 
+import csv
 import io
 from datetime import datetime
 from decimal import Decimal
@@ -21,6 +22,7 @@ TEMPLATE = "area_report.html"
 TITLE = "跨境电子商务监管场所进出货物月报"
 DIRECTIONS = {"in": "入区", "out": "出区"}
 QUANTITY, MONEY, MOMENT = "0", "#,##0.00", "yyyy-mm-dd hh:mm"
+DETAIL_FORMATS = {0: MOMENT, 8: QUANTITY, 9: MONEY, 10: QUANTITY, 11: MONEY}
 # A cell starting with one of these runs as a formula in Excel, LibreOffice and Sheets (CSV
 # injection, OWASP): product names are typed by merchants, so such text is defused.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -119,31 +121,51 @@ def _summary_sheet(sheet, view) -> None:
 
 def _detail_sheet(sheet, view) -> None:
     _header(sheet, DETAIL_HEADER)
-    for movement in view.detail:
-        product = movement.product
-        inward = movement.direction == "in"
+    for values in detail_rows(view):
         sheet.append(
             [
-                _cell(sheet, _naive(movement.at), MOMENT),
-                DIRECTIONS[movement.direction],
-                _text(movement.reference),
-                _text(product.sku),
-                _text(product.name),
-                movement.hs_code,
-                movement.record_no,
-                unit_name(movement.unit),
-                *_quantity_value(sheet, movement, inward),
-                *_quantity_value(sheet, movement, not inward),
+                _cell(sheet, value, DETAIL_FORMATS[column]) if column in DETAIL_FORMATS else value
+                for column, value in enumerate(values)
             ]
         )
     cells = _figure_cells(sheet, view.totals, bold=True)
     sheet.append([_bold(sheet, "合计 Total"), *[""] * 7, *cells])
 
 
-def _quantity_value(sheet, movement, shown: bool) -> list:
-    if not shown:
-        return [None, None]
-    return [_cell(sheet, movement.quantity, QUANTITY), _cell(sheet, movement.value, MONEY)]
+def detail_rows(view):
+    """Yield each movement of the detail as the values of DETAIL_HEADER's columns (the time
+    in China Standard Time, zone-less; quantity and value under "in" or "out")."""
+    for movement in view.detail:
+        figures = [movement.quantity, movement.value]
+        inward = movement.direction == "in"
+        yield [
+            _naive(movement.at),
+            DIRECTIONS[movement.direction],
+            _text(movement.reference),
+            _text(movement.product.sku),
+            _text(movement.product.name),
+            movement.hs_code,
+            movement.record_no,
+            unit_name(movement.unit),
+            *(figures if inward else [None, None]),
+            *([None, None] if inward else figures),
+        ]
+
+
+def area_report_csv(view) -> bytes:
+    """Return the report's detail as UTF-8 CSV (with a BOM, so Excel reads the Chinese),
+    ending with the totals row."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(DETAIL_HEADER)
+    for values in detail_rows(view):
+        values[0] = values[0].strftime("%Y-%m-%d %H:%M")
+        writer.writerow("" if value is None else value for value in values)
+    total = view.totals
+    figures = (total.in_quantity, total.in_value, total.out_quantity, total.out_value)
+    writer.writerow(["合计 Total", *[""] * 7, *figures])
+    return buffer.getvalue().encode("utf-8")
 
 
 def _figure_cells(sheet, figures, net: bool = False, bold: bool = False) -> list:

@@ -1,6 +1,7 @@
 """The supervised-area report's downloads (seed 001 §12): the XLSX read back (number and date
 cells, frozen headers, totals equal to the rows) and the PDF's text and fonts."""
 
+import csv
 import io
 import re
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from storefront.documents.area_report import (
+    area_report_csv,
     area_report_xlsx,
     render_area_report_html,
     render_area_report_pdf,
@@ -119,6 +121,19 @@ def test_detail_rows_have_date_cells_in_china_time_and_totals(workbook):
     assert last_movement[1] == "出区" and last_movement[8:] == (None, None, 2, 200)
     assert rows[-1][0] == "合计 Total" and rows[-1][8:] == (105, 21000, 2, 200)
     assert sheet.cell(row=2, column=1).number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_csv_holds_the_detail_and_its_totals():
+    text = area_report_csv(VIEW).decode("utf-8")
+    assert text.startswith("\ufeff时间 Time (UTC+8),方向 Direction")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1] == [
+        "2026-02-01 00:00", "入区", "RK-001", "CB-100", MILK.name, "0402290000",
+        "DEMO-CB-100", "142 瓶", "100", "6000.00", "", "",
+    ]  # fmt: skip
+    assert rows[3][8:] == ["", "", "2", "200.00"]
+    assert rows[-1] == ["合计 Total", *[""] * 7, "105", "21000.00", "2", "200.00"]
+    assert rows[2][4] == '\'=HYPERLINK("x")'
 
 
 def test_merchant_text_cannot_become_a_formula(workbook):

@@ -2,11 +2,14 @@
 (isolation, hostile input, language switch): a store's own object for each argument. A new
 argument fails those sweeps until it is mapped here."""
 
+from datetime import date
+
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from storefront.extensions import db
 from storefront.models import ProductFiling
+from storefront.services import area_reports
 from storefront.tenancy import tenant_context
 from tests.support import factories, reconciliation
 
@@ -26,6 +29,7 @@ OBJECT_IDS = {
     "product_filing_id": lambda store: db.session.scalar(
         select(ProductFiling.id).where(ProductFiling.product_id == store.product.id)
     ),
+    "area_report_id": lambda store: area_reports.generate(date(2025, 1, 1), "test").id,
 }
 # Route arguments that name no object (a file format, a plugin port ...) and the value to use.
 PLAIN_ARGUMENTS = {"fmt": "csv", "port": "payment", "plugin_id": "stripe"}
@@ -49,5 +53,6 @@ def route_values(rule: Rule, store, slug: str | None = None) -> dict:
         else:
             values[argument] = object_id(rule, argument, store)
     return values
+
 
 OBJECT_IDS["mismatch_id"] = lambda store: reconciliation.mismatch(store)
