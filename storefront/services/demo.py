@@ -19,6 +19,7 @@ from storefront.models import (
     Tenant,
 )
 from storefront.models.types import utcnow
+from storefront.services.demo_area import add_inbound_notes
 from storefront.services.demo_customs import add_paid_orders
 from storefront.services.integrations import use_sandboxes
 from storefront.tenancy import system_context, tenant_context
@@ -151,6 +152,7 @@ def load_demo(passwords: dict[str, str]) -> bool:
         db.session.flush()
     db.session.commit()
     with tenant_context(demo.id):
+        add_inbound_notes(utcnow())  # last month's goods into the bonded warehouse
         add_paid_orders(demo, EMAILS["shopper"], utcnow())  # awaiting customs declaration
     return True
 

@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.models import AreaReport, BondedStockMovement, Product, ProductFiling
-from storefront.services import area_reports
-from storefront.tenancy import tenant_context
+from storefront.models import AreaReport, BondedStockMovement, Product, ProductFiling, Tenant
+from storefront.queries import area_reports as queries
+from storefront.services import area_reports, demo, demo_area
+from storefront.tenancy import system_context, tenant_context
 from tests.web.helpers import login_operator, login_staff
 from tests.web.test_chinese_pages import _store_data, english_words
 
@@ -164,3 +165,33 @@ def test_the_value_defaults_to_the_price(client, tenants):
     with tenant_context(a.tenant.id):
         movement = db.session.scalar(select(BondedStockMovement))
     assert movement.value == D("1600.00") and movement.at == datetime(2026, 2, 9, 16, tzinfo=UTC)
+
+
+def test_the_sweep_command_generates_last_months_report_once(app, session, tenants):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["orders", "sweep"])
+    assert first.exit_code == 0, first.output
+    made = re.search(r"supervised-area reports: (\d+) generated", first.output)
+    assert made and int(made.group(1)) >= 2 and tenants.a.tenant.slug in first.output
+    again = runner.invoke(args=["orders", "sweep"])
+    assert "supervised-area reports: 0 generated" in again.output
+    with tenant_context(tenants.a.tenant.id):
+        [report] = db.session.scalars(select(AreaReport)).all()
+    assert report.generated_by == "system"
+
+
+def test_the_demo_reports_last_months_inbound_goods(session):
+    passwords = {name: "pw-" + name for name in ("operator", "owner", "second_owner", "shopper")}
+    demo.load_demo(passwords)
+    with system_context():
+        store = db.session.scalar(select(Tenant).where(Tenant.slug == demo.DEMO_SLUG))
+        milk = db.session.scalar(
+            select(Product).where(Product.sku == "CB-100", Product.tenant_id == store.id)
+        )
+    assert milk.stock == 500 + 300 - 1  # one unit sold to a paid demo order
+    area_reports.generate_due()
+    with tenant_context(store.id):
+        [report] = db.session.scalars(select(AreaReport)).all()
+        view = queries.report_view(report.id, page=None)
+    assert len(view.detail) == len(demo_area.INBOUND_NOTES)
+    assert view.totals.in_quantity == 380 and view.totals.in_value == D("77000.00")
