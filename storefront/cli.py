@@ -89,10 +89,15 @@ def rq_worker(queues: tuple[str, ...], burst: bool) -> None:
 def sweep_orders() -> None:
     """Cancel orders unpaid past UNPAID_ORDER_TTL_MINUTES (releasing their quota), confirm
     receipt of orders shipped AUTO_RECEIPT_DAYS ago, retry due webhooks, take customs
-    receipts in and move customs declarations on, in every store, and generate last month's
-    supervised-area report where it is missing."""
+    receipts in and move customs declarations on, in every store, generate last month's
+    supervised-area report where it is missing, and ask for and collect e-invoices."""
     from storefront.models.types import utcnow
-    from storefront.services.upkeep import customs_upkeep, monthly_reports, sweep_all_stores
+    from storefront.services.upkeep import (
+        customs_upkeep,
+        invoices_upkeep,
+        monthly_reports,
+        sweep_all_stores,
+    )
 
     for slug, counts in sweep_all_stores().items():
         click.echo(
@@ -106,6 +111,8 @@ def sweep_orders() -> None:
     )
     reports = monthly_reports(utcnow())
     click.echo(f"supervised-area reports: {len(reports)} generated ({', '.join(reports)})")
+    invoices = invoices_upkeep()
+    click.echo(f"invoices: {invoices['asked']} asked for, {invoices['collected']} collected")
 
 
 @stripe_cli.command("connect-local")

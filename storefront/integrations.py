@@ -28,6 +28,7 @@ CACHE = "plugin_adapters"
 SANDBOX_DEFAULTS = {
     Port.CUSTOMS_SIGNER: "sandbox_customs_signer",
     Port.WAREHOUSE: "sandbox_warehouse",
+    Port.INVOICE: "sandbox_invoice",
 }
 
 
@@ -92,7 +93,7 @@ def tenant_choice(port: Port, tenant_id: int) -> Choice | None:
 def platform_choice(port: Port, tenant_id: int | None = None) -> Choice | None:
     """The platform's own services for stores that chose none: Stripe from the configuration
     for payments; the customs transport of CUSTOMS_TRANSPORT; sandboxes for the customs
-    signature and the bonded warehouse, with a key and records of the store's own."""
+    signature, the bonded warehouse and e-invoices, with a key and records of the store's own."""
     config = current_app.config
     if port == Port.PAYMENT and config.get("STRIPE_SECRET_KEY"):
         settings = {

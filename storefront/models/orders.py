@@ -75,6 +75,8 @@ class Order(TenantScoped, db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     refunded: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), server_default="0")
     promoter_id: Mapped[int | None] = mapped_column(ForeignKey("promoters.id"), nullable=True)
+    platform_code: Mapped[str] = mapped_column(String(10), default="OTHER", server_default="OTHER")
+    business_type: Mapped[int] = mapped_column(default=0, server_default="0")  # 1: enterprise
     shopper = relationship("Shopper")
     supplier = relationship("Supplier")
     checkout = relationship("Checkout", back_populates="orders")

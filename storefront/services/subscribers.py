@@ -3,6 +3,7 @@
 from storefront.domain.events import EventName
 from storefront.events import Subscriber
 from storefront.jobs.customs import open_on_payment
+from storefront.jobs.invoices import INVOICE_EVENTS, on_order_event
 from storefront.services.notifications import SHOPPER_EVENTS, tell_shopper
 from storefront.services.order_events import WEBHOOK_EVENTS, queue_deliveries
 
@@ -10,4 +11,5 @@ BUILT_IN_SUBSCRIBERS = (
     Subscriber("merchant-webhooks", WEBHOOK_EVENTS, queue_deliveries),
     Subscriber("shopper-notifications", SHOPPER_EVENTS, tell_shopper),
     Subscriber("customs-declaration", frozenset({EventName.ORDER_PAID}), open_on_payment),
+    Subscriber("invoices", INVOICE_EVENTS, on_order_event),
 )

@@ -44,3 +44,10 @@ def customs_upkeep() -> dict[str, int]:
 def monthly_reports(now: datetime) -> list[str]:
     """Generate last month's supervised-area report in every active store lacking it."""
     return generate_due(now)
+
+
+def invoices_upkeep() -> dict[str, int]:
+    """Ask again for invoices left written and collect accepted ones, in every store."""
+    from storefront.services.invoice_issuing import invoice_upkeep
+
+    return invoice_upkeep()

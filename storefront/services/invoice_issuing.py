@@ -1,0 +1,191 @@
+"""Talking to the tenant's e-invoice provider about rows `invoices.settle` wrote.
+
+Each call happens under the invoice's row lock, after its row and serial were committed: two
+workers never ask at once, and a worker killed before it recorded the answer is followed by
+one that asks again with the same serial, which the provider answers with the same request.
+A connection error (PortUnavailable) leaves the invoice as it was, to be asked again; a
+refusal (an exhausted credit line, an expired drawer login ...) marks it failed with the
+provider's reason until the merchant retries it.
+"""
+
+from sqlalchemy import select
+
+from storefront.documents.einvoice import render_invoice_pdf, render_invoice_xml
+from storefront.domain.invoices.document import remark_for_red
+from storefront.extensions import db
+from storefront.integrations import registry
+from storefront.models import Invoice, InvoiceFile, Tenant
+from storefront.models.types import utcnow
+from storefront.ports import InvoiceResult, Port, PortError, PortUnavailable
+from storefront.services.invoice_drafts import document_of, provider_request
+from storefront.services.invoice_settings import current_settings
+from storefront.services.invoices import SYSTEM, InvoiceState, log, settle
+from storefront.services.locks import locked
+from storefront.services.notifications import notify
+from storefront.tenancy import require_tenant_id, tenant_context
+
+S = InvoiceState
+
+
+def provider():
+    """Return the invoice provider of the tenant in context (or the platform's sandbox)."""
+    return registry.get(Port.INVOICE, require_tenant_id())
+
+
+def advance_order(order_id: int) -> None:
+    """Write what the order's invoices are missing and ask the provider for each."""
+    for invoice_id in settle(order_id):
+        issue(invoice_id)
+
+
+def issue(invoice_id: int) -> None:
+    """Ask the provider for a written invoice (a red one's form first); sync mode collects."""
+    invoice = locked(Invoice, invoice_id)
+    if invoice is None or invoice.state != S.REQUESTED:
+        return
+    settings, adapter = current_settings(), provider()
+    try:
+        if invoice.kind == "red" and invoice.red_form_number is None:
+            _confirm_red_form(invoice, adapter)
+        request_id = adapter.issue(provider_request(invoice, settings))
+    except PortUnavailable as down:
+        _unreachable(invoice, "issue", down)
+        return
+    except PortError as refused:
+        _fail(invoice, refused.code, refused.message)
+        db.session.commit()
+        return
+    invoice.provider, invoice.provider_request_id = adapter.PLUGIN_ID, request_id
+    _move(invoice, S.ISSUING, "accepted", {"request_id": request_id})
+    db.session.commit()
+    if settings.mode == "sync":  # seed 003 §三: request and result in one step
+        collect(invoice_id)
+
+
+def _confirm_red_form(invoice: Invoice, adapter) -> None:
+    form = adapter.red_confirm(invoice.original.number, invoice.red_form_reason)
+    invoice.red_form_number, invoice.red_form_state = form.number, form.state
+    # SPEC §7: the red invoice's remark names the blue invoice's number and the form's
+    invoice.remark = remark_for_red(invoice.original.number, form.number)
+    log(invoice, SYSTEM, "red_form", invoice.state, invoice.state, {"number": form.number})
+    db.session.flush()
+
+
+def collect(invoice_id: int) -> bool:
+    """Ask for an accepted invoice's result and record it; return whether it was issued."""
+    invoice = locked(Invoice, invoice_id)
+    if invoice is None or invoice.state != S.ISSUING:
+        return False
+    adapter = provider()
+    try:
+        result = adapter.query(invoice.provider_request_id)
+        issued = result.status == "issued"
+        files = (result.files or adapter.download(result.number)) if issued else ()
+    except PortUnavailable as down:
+        _unreachable(invoice, "query", down)
+        return False
+    except PortError as refused:
+        _fail(invoice, refused.code, refused.message)
+        db.session.commit()
+        return False
+    if result.status == "failed":
+        _fail(invoice, result.code, result.message)
+    elif issued:
+        _issued(invoice, result, files)
+    db.session.commit()
+    if issued:
+        advance_order(invoice.order_id)  # a red invoice issued: the new blue one follows
+    return issued
+
+
+def _issued(invoice: Invoice, result: InvoiceResult, files) -> None:
+    invoice.number, invoice.issued_at = result.number, result.issued_at or utcnow()
+    for file in files:
+        _attach(invoice, f"provider-{file.name}", file.media_type, file.content, "provider")
+    document = document_of(invoice, current_settings())
+    _attach(invoice, f"{invoice.number}.pdf", "application/pdf", render_invoice_pdf(document))
+    _attach(invoice, f"{invoice.number}.xml", "application/xml", render_invoice_xml(document))
+    _move(invoice, S.ISSUED, "issued", {"number": result.number})
+    if invoice.kind == "red":
+        blue = invoice.original
+        log(blue, SYSTEM, "reversed", blue.state, S.REVERSED, {"red": result.number})
+        blue.state, blue.updated_at = S.REVERSED, utcnow()
+    order = invoice.order
+    notify(
+        order.shopper_id,
+        f"invoice:{invoice.id}",
+        "invoice",
+        {"order_id": order.id, "number": order.number, "invoice": invoice.number},
+    )
+
+
+def _attach(invoice: Invoice, name: str, media_type: str, content: bytes, source="ours") -> None:
+    db.session.add(
+        InvoiceFile(
+            invoice_id=invoice.id, name=name, media_type=media_type, source=source, content=content
+        )
+    )
+
+
+def _move(invoice: Invoice, state: S, action: str, answer: dict | None = None) -> None:
+    log(invoice, SYSTEM, action, invoice.state, state, answer)
+    invoice.state, invoice.updated_at = state, utcnow()
+    invoice.attempts += 1 if action == "accepted" else 0
+
+
+def _fail(invoice: Invoice, code: str, message: str) -> None:
+    invoice.failure_code, invoice.failure_reason = code, message
+    _move(invoice, S.FAILED, "failed", {"code": code, "message": message})
+
+
+def _unreachable(invoice: Invoice, call: str, down: PortUnavailable) -> None:
+    """Record the outage and keep the state: the sweep asks again (never failed for this)."""
+    invoice.attempts += 1
+    invoice.failure_reason = down.message
+    log(invoice, SYSTEM, "unreachable", invoice.state, invoice.state, {"call": call})
+    db.session.commit()
+
+
+def retry(invoice_id: int, who: str) -> None:
+    """Ask again for a failed invoice under the same serial (the merchant fixed the cause)."""
+    invoice = locked(Invoice, invoice_id)
+    if invoice is None or invoice.state != S.FAILED:
+        db.session.rollback()
+        return
+    log(invoice, who, "retried", invoice.state, S.REQUESTED)
+    invoice.state, invoice.failure_code, invoice.failure_reason = S.REQUESTED, None, ""
+    invoice.provider_request_id = None
+    db.session.commit()
+    issue(invoice_id)
+
+
+def accept_callback(result: InvoiceResult) -> int | None:
+    """Record a verified callback on its invoice and commit; return the invoice to collect."""
+    invoice = db.session.scalar(
+        select(Invoice).where(Invoice.provider_request_id == result.request_id)
+    )
+    if invoice is None:
+        return None
+    answer = {"status": result.status, "number": result.number, "code": result.code}
+    log(invoice, "provider", "callback", invoice.state, invoice.state, answer)
+    db.session.commit()
+    return invoice.id
+
+
+def invoice_upkeep() -> dict[str, int]:
+    """In every active store: ask again for invoices an outage or a crash left written, and
+    collect the results of accepted ones (asynchronous mode: seed 003 §三)."""
+    counts = {"asked": 0, "collected": 0}
+    stores = db.session.scalars(select(Tenant.id).where(Tenant.active)).all()
+    for tenant_id in stores:
+        with tenant_context(tenant_id):
+            for state, step, key in (
+                (S.REQUESTED, issue, "asked"),
+                (S.ISSUING, collect, "collected"),
+            ):
+                ids = db.session.scalars(select(Invoice.id).where(Invoice.state == state)).all()
+                db.session.rollback()
+                for invoice_id in ids:
+                    step(invoice_id)
+                    counts[key] += 1
+    return counts
