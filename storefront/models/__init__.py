@@ -14,6 +14,15 @@ from storefront.models.customs import (
 )
 from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
 from storefront.models.integrations import PluginSetting, PluginSettingChange
+from storefront.models.invoices import (
+    Invoice,
+    InvoiceEvent,
+    InvoiceFile,
+    InvoiceRequest,
+    InvoiceSettings,
+    InvoiceTitle,
+    ProductInvoicing,
+)
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
@@ -37,6 +46,12 @@ __all__ = [
     "CustomsEvent",
     "CustomsFiling",
     "CustomsReceipt",
+    "Invoice",
+    "InvoiceEvent",
+    "InvoiceFile",
+    "InvoiceRequest",
+    "InvoiceSettings",
+    "InvoiceTitle",
     "LimitPolicyRow",
     "LoginCounter",
     "Notification",
@@ -50,6 +65,7 @@ __all__ = [
     "PluginSettingChange",
     "Product",
     "ProductFiling",
+    "ProductInvoicing",
     "Promoter",
     "ProviderEvent",
     "QuotaMovement",
