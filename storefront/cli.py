@@ -19,10 +19,11 @@ DEMO_ACCOUNTS = ("operator", "owner", "second_owner", "shopper")
 
 
 def register_commands(app: Flask) -> None:
-    """Add the project's commands to the app. `tax` and `keys` are also `flask.commands`
+    """Add the project's commands to the app. `tax`, `keys` and `invoice` are also `flask.commands`
     entry points (pyproject), so `flask` finds them before loading the app: they run
     without settings."""
     from storefront.commands.customs import customs_cli
+    from storefront.commands.invoice import invoice_cli
     from storefront.commands.keys import keys_cli
     from storefront.commands.recon import recon_cli
     from storefront.commands.tax import tax_cli
@@ -35,6 +36,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(stripe_cli)
     app.cli.add_command(customs_cli)
     app.cli.add_command(recon_cli)
+    app.cli.add_command(invoice_cli)
 
 
 @demo_cli.command("load")
