@@ -3,9 +3,10 @@
 from decimal import Decimal
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from weasyprint import HTML
 
+from storefront.documents.templating import document_environment
 from storefront.domain.customs.postal import PostalDeclarationSheet
 from storefront.domain.money import format_money
 
@@ -24,15 +25,7 @@ def percent(rate: Decimal) -> str:
 
 @cache
 def _environment() -> Environment:
-    # Built on first use, not at import: the sheet renders in jobs and scripts without an app.
-    environment = Environment(
-        loader=PackageLoader("storefront.documents", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-    )
-    environment.filters["yuan"] = yuan
-    environment.filters["percent"] = percent
-    return environment
+    return document_environment({"yuan": yuan, "percent": percent})
 
 
 def render_postal_declaration_html(sheet: PostalDeclarationSheet) -> str:
