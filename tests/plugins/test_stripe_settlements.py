@@ -62,6 +62,11 @@ def test_the_local_server_pages_and_filters_as_stripe_does(stripe_provider, stri
         paid_by_card(stripe_provider, stripe_server, key=f"settle-page-{n}")
     transactions = stripe_provider.client.balance_transactions
     created = {"gte": int(start.timestamp()), "lte": int(end.timestamp())}
+    everything = [
+        t.id
+        for t in transactions.list(params={"created": created, "limit": 100}).auto_paging_iter()
+    ]
+    assert len(everything) >= 3 and len(set(everything)) == len(everything)
     first = transactions.list(params={"created": created, "limit": 2})
     assert first.object == "list" and first.has_more and len(first.data) == 2
     assert first.url == "/v1/balance_transactions"
@@ -70,16 +75,16 @@ def test_the_local_server_pages_and_filters_as_stripe_does(stripe_provider, stri
     assert item.currency == "cny" and item.status == "available"
     assert isinstance(item.source, str)  # an id unless expanded
     rest = transactions.list(params={"created": created, "starting_after": first.data[-1].id})
-    everything = [t.id for t in transactions.list(params={"created": created, "limit": 100})]
-    assert [t.id for t in first.data] + [t.id for t in rest.data] == everything
-    paged = [
-        t.id for t in transactions.list(params={"created": created, "limit": 1}).auto_paging_iter()
-    ]
-    assert paged == everything and len(everything) >= 3
+    pages = [t.id for t in first.data] + [t.id for t in rest.data]
+    assert pages == everything[: len(pages)]
+    one_by_one = transactions.list(params={"created": created, "limit": 1})
+    assert [t.id for t in one_by_one.auto_paging_iter()] == everything
     created_times = [t.created for t in transactions.list(params={"created": created}).data]
     assert created_times == sorted(created_times, reverse=True)  # newest first
-    charges = transactions.list(params={"created": created, "type": "refund", "limit": 100})
-    assert all(t.type == "refund" for t in charges.data)
+    later = {"gt": int(end.timestamp())}
+    assert transactions.list(params={"created": later}).data == []
+    refunds = transactions.list(params={"created": created, "type": "refund", "limit": 100})
+    assert all(t.type == "refund" for t in refunds.data)
 
 
 def test_one_record_is_retrieved_with_its_source(stripe_provider, stripe_server):
