@@ -31,7 +31,8 @@ def round_unit_price(price: Decimal) -> Decimal:
     whole = max(price.adjusted() + 1, 1)  # digits before the point
     decimals = max(min(UNIT_PRICE_DECIMALS, UNIT_PRICE_CHARACTERS - 1 - whole), 0)
     rounded = price.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if decimals and len(f"{rounded:f}") > UNIT_PRICE_CHARACTERS:  # 99999.99…95 carried to 100000
+    if decimals and max(rounded.adjusted() + 2, 2) + decimals > UNIT_PRICE_CHARACTERS:
+        # rounding carried into one more whole digit (99999.99…95 → 100000)
         rounded = price.quantize(Decimal(1).scaleb(1 - decimals), rounding=ROUND_HALF_UP)
     return rounded
 

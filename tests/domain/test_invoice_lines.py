@@ -15,6 +15,7 @@ from storefront.domain.invoices import (
     draft_red,
     problems,
 )
+from storefront.domain.money import format_unit_price, round_unit_price
 
 
 def item(name, quantity, price, rate="13", discount="0.00", **extra):
@@ -272,3 +273,22 @@ def test_the_sound_draft_breaks_nothing():
 @pytest.mark.parametrize(("broken", "expected"), BROKEN.values(), ids=BROKEN)
 def test_every_broken_rule_is_reported(broken, expected):
     assert set(problems(broken)) == expected
+
+
+@pytest.mark.parametrize(
+    ("price", "rounded", "shown"),
+    [
+        ("114.1592920353982300884955", "114.159292035398230", "114.15929203539823"),
+        ("0.0000000000000005", "0.000000000000001", "0.000000000000001"),
+        ("0", "0.000000000000000", "0.00"),
+        ("9.9999999999999999", "10.000000000000000", "10.00"),
+        ("9708.7281553398", "9708.728155339800000", "9708.7281553398"),
+        # 21 characters at most, the point included (注意事项 3.1)
+        ("123456789.123456789123", "123456789.12345678912", "123456789.12345678912"),
+        ("99999.9999999999999999", "100000.00000000000000", "100000.00"),
+    ],
+)
+def test_unit_prices_keep_15_decimals_and_21_characters(price, rounded, shown):
+    result = round_unit_price(D(price))
+    assert f"{result:f}" == rounded
+    assert format_unit_price(result) == shown
