@@ -4,6 +4,8 @@
 
 1. drafts per second in the domain: `draft_blue` of a five-item order (one item discounted:
    six lines, every rule checked) and `draft_red` of that blue draft (the discount folded back);
+   reference: a bare loop doing only the line arithmetic of both (the same divisions and
+   quantizations; no checks, names or folding), in the same run;
 2. invoice PDFs per second: `render_invoice_pdf` of that blue invoice - template, QR code and
    WeasyPrint; reference: bare WeasyPrint writing the same HTML, rendered once beforehand, in
    the same run.
@@ -14,7 +16,7 @@ import argparse
 import statistics
 import time
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from weasyprint import HTML
 
@@ -24,6 +26,8 @@ from storefront.domain.invoices.document import InvoiceDocument, Party, from_dra
 from storefront.domain.invoices.lines import ItemIn, draft_blue, draft_red
 
 REPETITIONS = 3
+CENT = Decimal("0.01")
+FIFTEEN = Decimal("1e-15")
 ITEMS = (
     ItemIn("保湿面霜", Decimal("2"), Decimal("129.00"), Decimal("13"), Decimal("25.80"), "化妆品",
            "1070222020000000000", "50g", "瓶"),
@@ -56,6 +60,21 @@ def repeat(step, seconds: float) -> float:
     return units / spent
 
 
+def bare_lines(items) -> list[tuple]:
+    """Blue and red line figures with nothing but the arithmetic: the drafts' reference."""
+    lines = []
+    for item in items:
+        divisor = 1 + item.tax_rate / 100
+        total = (item.unit_price * item.quantity).quantize(CENT, ROUND_HALF_UP)
+        amount = (total / divisor).quantize(CENT, ROUND_HALF_UP)
+        price = (item.unit_price / divisor).quantize(FIFTEEN, ROUND_HALF_UP)
+        lines.append((item.quantity, price, amount, total - amount))
+        if item.discount:
+            off = (item.discount / divisor).quantize(CENT, ROUND_HALF_UP)
+            lines.append((None, None, -off, off - item.discount))
+    return lines + [(None, price, -amount, -tax) for _, price, amount, tax in lines]
+
+
 def draft_rates(seconds: float) -> dict[str, list[float]]:
     """Blue and red draft rates (drafts/s) of each interleaved repetition."""
     blue = draft_blue(ITEMS)
@@ -70,13 +89,20 @@ def draft_rates(seconds: float) -> dict[str, list[float]]:
 
         return step
 
-    steps = {"blue": timed(lambda: draft_blue(ITEMS)), "red": timed(lambda: draft_red(blue))}
+    steps = {
+        "blue": timed(lambda: draft_blue(ITEMS)),
+        "red": timed(lambda: draft_red(blue)),
+        "bare": timed(lambda: bare_lines(ITEMS)),
+    }
     rates: dict[str, list[float]] = {name: [] for name in steps}
     for n in range(1, REPETITIONS + 1):
         for name, step in steps.items():
             rates[name].append(repeat(step, seconds))
-        blue_rate, red_rate = rates["blue"][-1], rates["red"][-1]
-        print(f"  drafts, repetition {n}: blue {blue_rate:,.0f}/s, red {red_rate:,.0f}/s")
+        blue_rate, red_rate, bare = rates["blue"][-1], rates["red"][-1], rates["bare"][-1]
+        print(
+            f"  drafts, repetition {n}: blue {blue_rate:,.0f}/s, red {red_rate:,.0f}/s, "
+            f"bare arithmetic of both {bare:,.0f}/s"
+        )
     return rates
 
 
@@ -117,9 +143,14 @@ def main() -> None:
     summary = [f"machine: {machine()}"]
     print(summary[0])
     drafts = draft_rates(seconds)
+    pairs = zip(drafts["blue"], drafts["red"], strict=True)
+    both = [1 / (1 / blue + 1 / red) for blue, red in pairs]  # a blue and its red, in turn
     summary.append(
         f"drafts in the domain: blue {statistics.median(drafts['blue']):,.0f} drafts/s · "
         f"red {statistics.median(drafts['red']):,.0f} drafts/s"
+    )
+    summary.append(
+        compare("blue + red drafts", both, "bare arithmetic of both", drafts["bare"], "pairs/s")
     )
     print(summary[-1])
     pdfs, bare = pdf_rates(seconds)
@@ -127,7 +158,7 @@ def main() -> None:
     print(summary[-1])
     print(f"\nsummary (medians of {REPETITIONS} interleaved repetitions of {seconds:g} s)")
     print("\n".join(f"  {line}" for line in summary))
-    print("  (×N: the product takes N times the reference's time per PDF)")
+    print("  (×N: the product takes N times the reference's time per PDF or pair)")
 
 
 if __name__ == "__main__":
