@@ -15,6 +15,7 @@ from admin.console import (  # noqa: E402, F401 - routes register on import
     filings,
     hooks,
     integrations,
+    invoice_settings,
     orders,
     reconciliation,
     staff,

@@ -135,6 +135,17 @@ def product_invoicing(product_id: int) -> tuple[Product, ProductInvoicing | None
     return product, own
 
 
+def product_invoicing_rows(limit: int = 500) -> list[tuple[Product, ProductInvoicing | None]]:
+    """Return the store's products by SKU, each with its invoicing fields (None: defaults)."""
+    statement = (
+        select(Product, ProductInvoicing)
+        .outerjoin(ProductInvoicing, ProductInvoicing.product_id == Product.id)
+        .order_by(Product.sku)
+        .limit(limit)
+    )
+    return [(product, own) for product, own in db.session.execute(statement)]
+
+
 def save_product_invoicing(product_id: int, values: Mapping[str, str]) -> ProductInvoicing:
     """Store a product's own rate (blank: the store's), tax code and short name; commit."""
     product, row = product_invoicing(product_id)

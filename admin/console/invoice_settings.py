@@ -1,0 +1,127 @@
+"""Invoice settings (owner only, seed 003 §二): the seller's constants, when and how invoices
+are issued, which goods get one; and each product's own rate, tax code and short name."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField
+
+from admin.console import bp
+from storefront.i18n import tax_tag_label
+from storefront.services.errors import NotFound
+from storefront.services.invoice_settings import (
+    DEFAULT_ELIGIBILITY,
+    NON_TAX,
+    PLATFORM_CODES,
+    InvoiceSettingsRefused,
+    current_settings,
+    product_invoicing,
+    product_invoicing_rows,
+    save_product_invoicing,
+    save_settings,
+)
+
+TRIGGER_LABELS = {
+    "paid": _l("Paid"),
+    "shipped": _l("Shipped"),
+    "received": _l("Received"),
+    "completed": _l("Completed"),
+}
+MODE_LABELS = {"sync": _l("Synchronous (one call)"), "async": _l("Asynchronous (collected later)")}
+OWNER_PAGES = ("console.invoice_settings", "console.product_invoicing")
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class InvoiceSettingsForm(FlaskForm):
+    # choices are checked by the service with every other field, so all errors show at once
+    payee_name = StringField(_l("Payee name"))
+    tax_number = StringField(_l("Tax register number (unified social credit code)"))
+    address = StringField(_l("Address"))
+    phone = StringField(_l("Phone"))
+    drawer = StringField(_l("Default drawer"))
+    tax_rate = StringField(_l("Default tax rate (%)"), default="13")
+    tax_code = StringField(_l("Tax classification code"))
+    short_name = StringField(_l("Tax classification short name"))
+    trigger = SelectField(
+        _l("Issue when the order is"), choices=_choices(TRIGGER_LABELS), validate_choice=False
+    )
+    mode = SelectField(_l("Mode"), choices=_choices(MODE_LABELS), validate_choice=False)
+    platform_code = SelectField(
+        _l("Platform code"), choices=_choices({c: c for c in PLATFORM_CODES}), validate_choice=False
+    )
+
+
+class ProductInvoicingForm(FlaskForm):
+    tax_rate = StringField(_l("Tax rate (%), blank for the store's"))
+    tax_code = StringField(_l("Tax classification code"))
+    short_name = StringField(_l("Tax classification short name"))
+
+
+@bp.before_request
+def _owners_only():
+    if (request.endpoint or "").startswith(OWNER_PAGES) and not current_user.is_owner:
+        abort(403)
+
+
+@bp.route("/invoice-settings", methods=["GET", "POST"])
+def invoice_settings():
+    stored = current_settings()
+    form = InvoiceSettingsForm(obj=stored, data=None if stored else {"drawer": current_user.name})
+    eligibility = {**DEFAULT_ELIGIBILITY, **(stored.eligibility if stored else {})}
+    if form.validate_on_submit():
+        chosen = {key: f"eligible-{key}" in request.form for key in DEFAULT_ELIGIBILITY}
+        try:
+            save_settings({**form.data, "eligibility": chosen}, _who())
+        except InvoiceSettingsRefused as refused:
+            _show_errors(form, refused)
+            eligibility = chosen
+        else:
+            flash(_("Invoice settings saved."), "success")
+            return redirect(url_for("console.invoice_settings"))
+    return render_template(
+        "admin/invoice_settings.html", form=form, eligibility=eligibility, labels=_tag_labels()
+    )
+
+
+@bp.route("/invoice-settings/products")
+def product_invoicing_list():
+    return render_template("admin/product_invoicing_list.html", rows=product_invoicing_rows())
+
+
+@bp.route("/products/<int:product_id>/invoicing", methods=["GET", "POST"])
+def product_invoicing_edit(product_id: int):
+    try:
+        product, own = product_invoicing(product_id)
+    except NotFound:
+        abort(404)
+    form = ProductInvoicingForm(obj=own)
+    if form.validate_on_submit():
+        try:
+            save_product_invoicing(product.id, form.data)
+        except InvoiceSettingsRefused as refused:
+            _show_errors(form, refused)
+        else:
+            flash(_("Invoicing fields saved."), "success")
+            return redirect(url_for("console.product_invoicing_list"))
+    return render_template("admin/product_invoicing.html", form=form, product=product)
+
+
+def _show_errors(form: FlaskForm, refused: InvoiceSettingsRefused) -> None:
+    for name, message in refused.errors.items():
+        form[name].errors = [*form[name].errors, _(message)]
+
+
+def _tag_labels() -> dict[str, str]:
+    return {
+        key: _("Ordinary goods") if key == NON_TAX else tax_tag_label(key)
+        for key in DEFAULT_ELIGIBILITY
+    }
+
+
+def _who() -> str:
+    return f"staff:{current_user.id} {current_user.name}"
