@@ -84,7 +84,8 @@ def _run_tenant(tenant_id, dates, bounds, who, now, days) -> Summary:
     dialect = db.session.get_bind().dialect.name
     scope = matching.Scope(tenant_id, bounds[0], bounds[1], row.id, dialect)
     session = db.session
-    session.execute(matching.upsert_records(scope))
+    with matching.bulk_plan(session, dialect):
+        session.execute(matching.upsert_records(scope))
     for statement in (
         found.paid_not_declared(scope),
         found.tax_differs(scope),

@@ -6,6 +6,8 @@ They run inside system_context() (Core inserts on tenant tables are refused else
 names its tenant explicitly; row-level security still checks every row written.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +22,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
@@ -66,6 +69,24 @@ class Scope:
     end: datetime
     run_id: int
     dialect: str
+
+
+@contextmanager
+def bulk_plan(session, dialect: str) -> Iterator[None]:
+    """Plan the records' join with hash joins on PostgreSQL, for this statement only.
+
+    The row-level security qual on every table (migration 0012) hides the period's size from
+    the planner, which then nests loops over aggregated subqueries: quadratic in the orders
+    (measured: 8 s for 5,000). Hash joins read each table once whatever the estimate.
+    """
+    if dialect != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL enable_nestloop = off"))
+    try:
+        yield
+    finally:
+        session.execute(text("SET LOCAL enable_nestloop = on"))
 
 
 def insert_for(scope: Scope, table):
