@@ -10,6 +10,7 @@ from storefront.models.customs import (
     CustomsEvent,
     CustomsFiling,
     CustomsReceipt,
+    CustomsTaxBill,
     ProductFiling,
 )
 from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
@@ -27,7 +28,7 @@ from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
 from storefront.models.outbox import OutboxEvent
-from storefront.models.payments import Payment, ProviderEvent, Refund
+from storefront.models.payments import Payment, ProviderEvent, ProviderSettlement, Refund
 from storefront.models.reconciliation import ReconMismatch, ReconRecord, ReconRun
 from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
@@ -46,6 +47,7 @@ __all__ = [
     "CustomsEvent",
     "CustomsFiling",
     "CustomsReceipt",
+    "CustomsTaxBill",
     "Invoice",
     "InvoiceEvent",
     "InvoiceFile",
@@ -68,6 +70,7 @@ __all__ = [
     "ProductInvoicing",
     "Promoter",
     "ProviderEvent",
+    "ProviderSettlement",
     "QuotaMovement",
     "QuotaPerson",
     "ReconMismatch",
