@@ -159,6 +159,15 @@ def retry(invoice_id: int, who: str) -> None:
     issue(invoice_id)
 
 
+def reverse_by_hand(order_id: int, note: str, who: str) -> int | None:
+    """Reverse the order's issued blue invoice (reason 01 开票有误) with the merchant's note; a
+    corrected blue invoice follows as usual. Return the red invoice's id, or None."""
+    written = settle(order_id, manual=f"{who}: {note}")
+    for invoice_id in written:
+        issue(invoice_id)
+    return written[0] if written else None
+
+
 def accept_callback(result: InvoiceResult) -> int | None:
     """Record a verified callback on its invoice and commit; return the invoice to collect."""
     invoice = db.session.scalar(

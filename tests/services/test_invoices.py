@@ -10,8 +10,8 @@ from sqlalchemy import select
 from storefront.domain.orders import Actor, OrderStatus
 from storefront.extensions import db
 from storefront.jobs import dispatch_committed_events
-from storefront.models import Notification, Order, Refund
-from storefront.services import invoice_requests
+from storefront.models import InvoiceEvent, Notification, Order, Refund
+from storefront.services import invoice_issuing, invoice_requests
 from storefront.services.invoice_issuing import invoice_upkeep
 from storefront.services.invoice_requests import InvoiceRefusal, InvoiceRefused
 from storefront.services.invoices import request_of
@@ -206,3 +206,22 @@ def test_paper_once_reverses_the_electronic_invoice_and_never_goes_back(tenants)
         invoice_requests.ask_paper(order.id)
     assert refused.value.code == InvoiceRefusal.PAPER_FINAL
     assert len(invoices(a, order.id)) == 3
+
+
+def test_the_merchant_reverses_by_hand_and_a_corrected_invoice_follows(tenants):
+    a = tenants.a
+    set_up(a)
+    order = domestic_order(a)
+    ask(a, order)
+    with tenant_context(a.tenant.id):
+        red_id = invoice_issuing.reverse_by_hand(order.id, "单价录入错误", "staff:1 店主")
+    first, red, second = invoices(a, order.id)
+    assert (red.id, red.red_form_reason, red.cause) == (red_id, "01", "manual")
+    assert (first.state, second.state, second.total) == ("reversed", "issued", Decimal("225.00"))
+    with tenant_context(a.tenant.id):
+        written = db.session.scalar(
+            select(InvoiceEvent.answer).where(
+                InvoiceEvent.invoice_id == red.id, InvoiceEvent.action == "written"
+            )
+        )
+    assert written == {"note": "staff:1 店主: 单价录入错误"}
