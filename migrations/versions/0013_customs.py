@@ -122,6 +122,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_customs_declarations_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index('ix_customs_declarations_tenant_state', ['tenant_id', 'state', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_customs_declarations_updated_at'), ['updated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customs_declarations_invt_no'), ['invt_no'], unique=False)
 
     op.create_table('customs_documents',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -48,6 +48,7 @@ def receive(files: tuple[Path, ...]) -> None:
     advance_each(report.to_advance)
     click.echo(
         f"{report.files} files, {report.receipts} receipts: {report.applied} applied, "
+        f"{report.tax_bills_stored} of {report.tax_bills} tax bills stored, "
         f"{report.duplicates} already known, {report.unmatched} unmatched, "
         f"{len(report.unreadable)} unreadable"
     )

@@ -113,7 +113,8 @@ class CustomsDeclaration(TenantScoped, db.Model):
     waybill_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
     outbound_request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     pre_no: Mapped[str | None] = mapped_column(String(18), nullable=True)
-    invt_no: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    # customs' inventory number: tax bills (CEB816) name the declaration by it
+    invt_no: Mapped[str | None] = mapped_column(String(18), nullable=True, index=True)
     revision: Mapped[int] = mapped_column(default=0)  # 0: never sent; 2+: corrected resends
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

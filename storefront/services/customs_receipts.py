@@ -144,23 +144,28 @@ def _match_bills(bills, report) -> dict[int, list[tuple[str, TaxBill, int]]]:
 
 def _store_bill(name: str, bill: TaxBill, declaration_id: int) -> bool:
     """Keep the bill once; False if it was kept before."""
+    return _insert_once(
+        CustomsTaxBill(
+            declaration_id=declaration_id,
+            invt_no=bill.invt_no,
+            tax_no=bill.tax_no,
+            customs_tax=bill.customs_tax,
+            value_added_tax=bill.value_added_tax,
+            consumption_tax=bill.consumption_tax,
+            status=bill.status,
+            return_time=bill.return_time,
+            ent_duty_no=bill.ent_duty_no,
+            note=bill.note,
+            file_name=name[:200],
+        )
+    )
+
+
+def _insert_once(row) -> bool:
+    """Insert a row whose unique key says whether it was seen; False if it was."""
     try:
         with db.session.begin_nested():
-            db.session.add(
-                CustomsTaxBill(
-                    declaration_id=declaration_id,
-                    invt_no=bill.invt_no,
-                    tax_no=bill.tax_no,
-                    customs_tax=bill.customs_tax,
-                    value_added_tax=bill.value_added_tax,
-                    consumption_tax=bill.consumption_tax,
-                    status=bill.status,
-                    return_time=bill.return_time,
-                    ent_duty_no=bill.ent_duty_no,
-                    note=bill.note,
-                    file_name=name[:200],
-                )
-            )
+            db.session.add(row)
     except IntegrityError:
         return False
     return True
@@ -183,22 +188,17 @@ def _ingest_tenant(tenant_id: int, matched, report: IngestReport) -> None:
 
 def _store(name: str, receipt: Receipt, declaration_id: int) -> bool:
     """Keep the receipt once; False if it was kept before (a duplicate or a file read twice)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                CustomsReceipt(
-                    declaration_id=declaration_id,
-                    kind=receipt.kind,
-                    business_key=receipt.key,
-                    return_status=receipt.return_status,
-                    return_time=receipt.return_time,
-                    info=receipt.info,
-                    file_name=name[:200],
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _insert_once(
+        CustomsReceipt(
+            declaration_id=declaration_id,
+            kind=receipt.kind,
+            business_key=receipt.key,
+            return_status=receipt.return_status,
+            return_time=receipt.return_time,
+            info=receipt.info,
+            file_name=name[:200],
+        )
+    )
 
 
 def _apply(receipt: Receipt, declaration_id: int) -> Outcome | None:

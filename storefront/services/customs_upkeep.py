@@ -46,7 +46,8 @@ def collect_all() -> IngestReport:
 
 
 def _merge(total: IngestReport, part: IngestReport) -> None:
-    for name in ("files", "receipts", "applied", "duplicates", "unmatched"):
+    counts = ("files", "receipts", "applied", "tax_bills", "tax_bills_stored", "duplicates")
+    for name in (*counts, "unmatched"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
     total.unreadable.extend(part.unreadable)
     total.to_advance |= part.to_advance
