@@ -14,7 +14,7 @@ once. A bill moves no state: it is what customs actually deducted (reconciliatio
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from storefront.customs.codes import error_text, return_status_text
@@ -36,6 +36,7 @@ from storefront.tenancy import system_context, tenant_context
 
 logger = logging.getLogger(__name__)
 CUSTOMS = "customs"
+MATCH_BATCH = 500  # business keys per look-up query
 CHINA_TIME = "%Y%m%d%H%M%S"
 
 
@@ -92,17 +93,18 @@ def ingest(files) -> IngestReport:
 
 def _match(parsed, report) -> dict[int, list[tuple[str, Receipt, int]]]:
     """Find each receipt's document, across stores: a key names one store's document."""
-    keys = {(receipt.kind, receipt.key) for _name, receipt in parsed}
+    keys = sorted({(str(receipt.kind), receipt.key) for _name, receipt in parsed})
     found: dict[tuple[str, str], tuple[int, int]] = {}
+    document = CustomsDocument
     with system_context():
-        for kind, key in keys:
-            row = db.session.execute(
-                select(CustomsDocument.tenant_id, CustomsDocument.declaration_id)
-                .where(CustomsDocument.kind == kind, CustomsDocument.business_key == key)
-                .limit(1)
-            ).first()
-            if row is not None:
-                found[(kind, key)] = (row.tenant_id, row.declaration_id)
+        for start in range(0, len(keys), MATCH_BATCH):  # one query per batch of keys
+            rows = db.session.execute(
+                select(document.kind, document.business_key, document.tenant_id)
+                .add_columns(document.declaration_id)
+                .where(tuple_(document.kind, document.business_key).in_(keys[start:][:MATCH_BATCH]))
+            )
+            for row in rows:
+                found.setdefault((row.kind, row.business_key), (row.tenant_id, row.declaration_id))
     by_tenant: dict[int, list] = {}
     for name, receipt in parsed:
         match = found.get((receipt.kind, receipt.key))
