@@ -5,7 +5,8 @@
 On a fresh PostgreSQL, one store's N orders released by customs in one month, each with its
 checkout, payment, receipt, tax bill and the provider's settlement, are generated in SQL
 (generate_series, copying one order made by the test factories); 1 % are underpaid, 2 % are
-taxed differently by customs, 0.5 % have no settlement, 0.2 % are refunded after release.
+taxed differently by customs, 0.5 % are settled under another reference (no settlement
+for the payment, a charge with no order), 0.2 % are refunded after release.
 
 1. `reconciliation.run` over the month (records upserted, six mismatch kinds, clearing,
    counts), against PostgreSQL materialising the bare join of the same tables in the same
@@ -106,7 +107,9 @@ CLONES = (
             "id": ":base + g",
             "transaction_id": "'txn_bench_' || g",
             "source": "'ch_bench_' || g",
-            "payment_reference": "'pi_bench_' || g",
+            # 0.5 %: a charge of another payment reference (settlement missing for the
+            # order's payment, and a payment with no order for the provider's record)
+            "payment_reference": "CASE WHEN g % 200 = 0 THEN 'pi_other_' ELSE 'pi_bench_' END || g",
             "created_at": SPREAD,
         },
     ),
