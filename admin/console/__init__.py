@@ -16,6 +16,7 @@ from admin.console import (  # noqa: E402, F401 - routes register on import
     hooks,
     integrations,
     invoice_settings,
+    invoices,
     orders,
     reconciliation,
     staff,

@@ -72,6 +72,25 @@ def save_title(
     return title
 
 
+def set_default_title(shopper_id: int, title_id: int) -> InvoiceTitle:
+    """Make one of the shopper's titles the default (the others not); commit."""
+    title = db.session.scalar(
+        select(InvoiceTitle).where(
+            InvoiceTitle.id == title_id, InvoiceTitle.shopper_id == shopper_id
+        )
+    )
+    if title is None:
+        raise NotFound("InvoiceTitle")
+    db.session.execute(
+        update(InvoiceTitle)
+        .where(InvoiceTitle.shopper_id == shopper_id, InvoiceTitle.id != title_id)
+        .values(is_default=False)
+    )
+    title.is_default = True
+    db.session.commit()
+    return title
+
+
 def titles(shopper_id: int) -> list[InvoiceTitle]:
     """Return the shopper's titles, the default first."""
     return list(

@@ -29,4 +29,13 @@ def _unread_notifications() -> int:
     return unread_count(user.id) if isinstance(user, Shopper) else 0
 
 
-from storefront.shop import account, auth, cart, catalog, checkout, orders, promoters  # noqa: E402, F401 - routes register on import
+from storefront.shop import (  # noqa: E402, F401 - routes register on import
+    account,
+    auth,
+    cart,
+    catalog,
+    checkout,
+    invoices,
+    orders,
+    promoters,
+)

@@ -31,6 +31,7 @@ from storefront.services.payments import browser_key, start_payment
 from storefront.shop import bp
 from storefront.shop.cart_session import cart_items, clear_cart
 from storefront.shop.forms import CheckoutForm, PaymentForm
+from storefront.shop.invoices import checkout_invoicing, request_at_checkout
 from storefront.shop.messages import refusal_message
 from storefront.shop.promoters import referral_code
 
@@ -67,10 +68,17 @@ def checkout():
             flash(refusal_message(refused), "error")
         else:
             clear_cart()
+            request_at_checkout(placed)
             return redirect(url_for("shop.pay", checkout_id=placed.id))
     form.token.data = uuid.uuid4().hex
     form.expected_total.data = f"{snapshot.total:.2f}"
-    return render_template("shop/checkout.html", form=form, cart=snapshot, identity=identity)
+    return render_template(
+        "shop/checkout.html",
+        form=form,
+        cart=snapshot,
+        identity=identity,
+        **checkout_invoicing(snapshot),
+    )
 
 
 @bp.route("/pay/<int:checkout_id>", methods=["GET", "POST"])

@@ -2,8 +2,10 @@
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from storefront.domain.errors import ErrorCode, Refused
+from storefront.services.invoice_requests import InvoiceRefusal
 
 
 def violation_message(violation) -> str:
@@ -41,7 +43,7 @@ def mix_message(problem) -> str:
     )
 
 
-def shop_messages() -> dict[ErrorCode, str]:
+def shop_messages() -> dict[str, str]:
     """The shopper's wording for every refusal a shop page shows (a provider's own text, in
     English, is logged, never shown: issue 8 #5)."""
     not_reviewable = _("This product cannot be reviewed (again) for this order.")
@@ -90,7 +92,41 @@ def shop_messages() -> dict[ErrorCode, str]:
         ErrorCode.THROTTLED: _(
             "Too many failed attempts. Please wait a few minutes and try again."
         ),
+        **invoice_messages(),
     }
+
+
+def invoice_messages() -> dict[str, str]:
+    """The shopper's wording of every invoice refusal (SPEC §7, seed 003 §四–§五)."""
+    return {
+        InvoiceRefusal.NOT_OFFERED: _("The store does not issue invoices for these goods."),
+        InvoiceRefusal.ALREADY_REQUESTED: _("An invoice was already requested for this order."),
+        InvoiceRefusal.NOT_REQUESTED: _("Request an invoice for this order first."),
+        InvoiceRefusal.BAD_TITLE: _(
+            "Enter the name on the invoice; an enterprise title also needs its tax ID "
+            "(the 18-character unified social credit code)."
+        ),
+        InvoiceRefusal.IN_PROGRESS: _(
+            "An invoice of this order is being issued. Try again once it is issued."
+        ),
+        InvoiceRefusal.PAPER_FINAL: _(
+            "This order already has a paper invoice; a paper invoice cannot go back to electronic."
+        ),
+    }
+
+
+# What the provider's failure codes mean for a shopper (plugins/sandbox/invoice.py
+# PROVIDER_FAILURES; the provider's own text is for the merchant, never shown here).
+INVOICE_FAILURES = {
+    "credit_exhausted": _l("the store's invoicing credit line is used up"),
+    "login_expired": _l("the store's invoicing login has expired"),
+}
+
+
+def invoice_failure_text(code: str | None) -> str:
+    """Say why an invoice could not be issued, in the shopper's words."""
+    reason = INVOICE_FAILURES.get(code or "")
+    return str(reason) if reason else _("the invoicing service refused it; the store is on it")
 
 
 def refusal_message(refused: Refused) -> str:
@@ -114,6 +150,12 @@ def notification_text(note) -> str:
             "A refund of ¥%(amount)s for order %(number)s is on its way.",
             amount=params.get("amount"),
             number=params.get("number"),
+        )
+    if note.kind == "invoice":
+        return _(
+            "Invoice issued: order %(number)s, invoice number %(invoice)s.",
+            number=params.get("number"),
+            invoice=params.get("invoice"),
         )
     if note.kind == "registration":
         return _(

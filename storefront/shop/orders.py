@@ -18,6 +18,7 @@ from storefront.services.notifications import mark_all_read
 from storefront.services.payments import refresh_payment
 from storefront.shop import bp
 from storefront.shop.forms import ReviewForm
+from storefront.shop.invoices import order_invoicing
 from storefront.shop.messages import notification_text, refusal_message
 
 
@@ -49,6 +50,7 @@ def order(order_id: int):
         customs_reason=customs_reason(declaration, row.policy_code) if declaration else "",
         paying=request.args.get("paying"),
         moves=next_statuses(OrderStatus(row.status), Actor.SHOPPER),
+        **order_invoicing(row),
     )
 
 

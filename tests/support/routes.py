@@ -56,3 +56,50 @@ def route_values(rule: Rule, store, slug: str | None = None) -> dict:
 
 
 OBJECT_IDS["mismatch_id"] = lambda store: reconciliation.mismatch(store)
+
+
+def _swept_invoice(store):
+    """The store's order's issued invoice with an XML file (text: the sweeps decode bodies),
+    made once per store so that an invoice and its file fill one URL together."""
+    from decimal import Decimal
+
+    from storefront.models import Invoice, InvoiceFile
+
+    serial = f"sweep-{store.order.id}"
+    found = db.session.scalar(select(Invoice).where(Invoice.serial == serial))
+    if found is not None:
+        return found
+    invoice = Invoice(
+        order_id=store.order.id, kind="blue", cause="trigger", serial=serial, state="issued",
+        number=f"{store.order.id:020d}", buyer_name="张三", business_type=0, lines=[],
+        total_amount=Decimal("776.50"), total_tax=Decimal("100.95"), total=Decimal("877.45"),
+        drawer="李会计",
+    )  # fmt: skip
+    db.session.add(invoice)
+    db.session.flush()
+    db.session.add(
+        InvoiceFile(
+            invoice_id=invoice.id,
+            name=f"{invoice.number}.xml",
+            media_type="application/xml",
+            source="ours",
+            content=f"<Invoice><Number>{invoice.number}</Number></Invoice>".encode(),
+        )
+    )
+    db.session.flush()
+    return invoice
+
+
+def _invoice_title(store):
+    from storefront.models import InvoiceTitle
+
+    title = InvoiceTitle(shopper_id=store.shopper.id, kind="personal", name="张三")
+    db.session.add(title)
+    db.session.flush()
+    return title.id
+
+
+OBJECT_IDS["invoice_id"] = lambda store: _swept_invoice(store).id
+OBJECT_IDS["file_id"] = lambda store: _swept_invoice(store).files[0].id
+OBJECT_IDS["title_id"] = _invoice_title
+PLAIN_ARGUMENTS["invoice_format"] = "xml"

@@ -1,0 +1,305 @@
+"""Invoices in the merchant console (SPEC §7, seed 003): the list with filters and exports, one
+invoice with its lines, files, red-letter form and timeline, and the merchant's actions: retry
+a failed one, reverse one by hand with a reason, issue an order's missing invoice now."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone, to_user_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from admin.console import bp
+from admin.console.orders import invalid_dates, query_date
+from admin.exports import export_response
+from storefront.extensions import db
+from storefront.input_hardening import page_number
+from storefront.models import Invoice, InvoiceFile, Order
+from storefront.queries import orders as order_queries
+from storefront.queries.orders import CHINA
+from storefront.services import invoice_issuing
+from storefront.services.invoice_settings import current_settings, eligible
+from storefront.services.invoices import UNSETTLED, invoices_of, request_of
+
+STATE_LABELS = {
+    "requested": _l("Requested"),
+    "issuing": _l("Being issued"),
+    "issued": _l("Issued"),
+    "failed": _l("Issue failed"),
+    "reversed": _l("Reversed by a red invoice"),
+}
+KIND_LABELS = {"blue": _l("Blue invoice"), "red": _l("Red invoice")}
+CAUSE_LABELS = {
+    "trigger": _l("Order reached the trigger status"),
+    "refund": _l("Refund"),
+    "return": _l("Return"),
+    "exchange": _l("Exchange"),
+    "title": _l("Title change"),
+    "paper": _l("Change to paper"),
+    "manual": _l("By hand"),
+}
+# The red-letter confirmation form's reasons (SPEC §7)
+RED_REASONS = {
+    "01": _l("01 Invoicing error"),
+    "02": _l("02 Goods returned"),
+    "03": _l("03 Service stopped"),
+    "04": _l("04 Sales allowance"),
+}
+MEDIUM_LABELS = {"electronic": _l("Electronic"), "paper": _l("Paper")}
+# The timeline's actions (storefront/services/invoices.py log calls)
+EVENT_LABELS = {
+    "written": _l("Invoice written"),
+    "accepted": _l("Accepted by the provider"),
+    "issued": _l("Issued"),
+    "failed": _l("Refused by the provider"),
+    "red_form": _l("Red-letter form confirmed"),
+    "reversed": _l("Reversed"),
+    "unreachable": _l("Provider unreachable, asked again later"),
+    "callback": _l("Provider callback"),
+    "retried": _l("Retried"),
+}
+WORDS = {
+    "state": STATE_LABELS,
+    "kind": KIND_LABELS,
+    "cause": CAUSE_LABELS,
+    "red_reason": RED_REASONS,
+    "medium": MEDIUM_LABELS,
+    "event": EVENT_LABELS,
+}
+
+
+def word(group: str, code: str | None) -> str:
+    """Name an invoice code of a group (state, kind, cause, red_reason, medium, event)."""
+    return str(WORDS[group].get(code or "", code or "—"))
+
+
+@dataclass(frozen=True)
+class InvoiceFilters:
+    state: str | None = None
+    kind: str | None = None
+    date_from: date | None = None  # written on or after (China Standard Time)
+    date_to: date | None = None
+    number: str = ""  # the order's number, or part of it
+    title: str = ""  # the buyer's name, or part of it
+
+
+def invoices_statement(filters: InvoiceFilters):
+    """The store's invoices matching the filters, newest first."""
+    statement = select(Invoice).join(Order, Order.id == Invoice.order_id)
+    if filters.state:
+        statement = statement.where(Invoice.state == filters.state)
+    if filters.kind:
+        statement = statement.where(Invoice.kind == filters.kind)
+    if filters.date_from:
+        start = datetime.combine(filters.date_from, time.min, CHINA)
+        statement = statement.where(Invoice.created_at >= start)
+    if filters.date_to:
+        end = datetime.combine(filters.date_to, time.max, CHINA)
+        statement = statement.where(Invoice.created_at <= end)
+    if filters.number:
+        statement = statement.where(Order.number.ilike(f"%{_like(filters.number)}%"))
+    if filters.title:
+        statement = statement.where(Invoice.buyer_name.ilike(f"%{_like(filters.title)}%"))
+    return statement.options(selectinload(Invoice.order)).order_by(Invoice.id.desc())
+
+
+@bp.route("/invoices")
+def invoices():
+    filters = _filters()
+    for value in invalid_dates():
+        flash(_("“%(value)s” is not a date (YYYY-MM-DD): it was not used.", value=value), "error")
+    page = request.args.get("page", 1, type=page_number)
+    listing = db.paginate(
+        invoices_statement(filters),
+        page=page,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "admin/invoices.html", invoices=listing, filters=filters, word=word, words=WORDS
+    )
+
+
+@bp.route("/invoices/export.<any(csv, xlsx):fmt>")
+def export_invoices(fmt: str):
+    if invalid_dates():
+        return _("Enter dates as YYYY-MM-DD."), 400
+    return export_response(invoices_statement(_filters()), fmt, _export_columns(), "invoices")
+
+
+@bp.route("/invoices/<int:invoice_id>")
+def invoice(invoice_id: int):
+    row = _invoice_or_404(invoice_id)
+    reds = db.session.scalars(select(Invoice).where(Invoice.original_invoice_id == row.id)).all()
+    return render_template(
+        "admin/invoice.html",
+        invoice=row,
+        reds=reds,
+        word=word,
+        can_reverse=row.kind == "blue" and row.state == "issued",
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/files/<int:file_id>")
+def invoice_file(invoice_id: int, file_id: int):
+    row = _invoice_or_404(invoice_id)
+    stored = db.session.scalar(
+        select(InvoiceFile).where(InvoiceFile.id == file_id, InvoiceFile.invoice_id == row.id)
+    )
+    if stored is None:
+        abort(404)
+    return Response(
+        stored.content,
+        mimetype=stored.media_type,
+        headers={"Content-Disposition": f"attachment; filename={stored.name}"},
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/retry", methods=["POST"])
+def retry_invoice(invoice_id: int):
+    row = _invoice_or_404(invoice_id)
+    if row.state != "failed":
+        flash(_("Only an invoice that failed can be retried."), "error")
+        return redirect(url_for("console.invoice", invoice_id=row.id))
+    if request.form.get("confirmed") != "y":  # the provider issues it: ask first
+        return render_template("admin/invoice_confirm.html", invoice=row, action="retry", word=word)
+    invoice_issuing.retry(row.id, _who())
+    return _outcome(row.id)
+
+
+@bp.route("/invoices/<int:invoice_id>/reverse", methods=["POST"])
+def reverse_invoice(invoice_id: int):
+    row = _invoice_or_404(invoice_id)
+    note = request.form.get("note", "").strip()[:200]
+    if row.kind != "blue" or row.state != "issued":
+        flash(_("Only an issued blue invoice can be reversed."), "error")
+        return redirect(url_for("console.invoice", invoice_id=row.id))
+    if not note:
+        flash(_("Say why the invoice is reversed."), "error")
+        return invoice(row.id), 400
+    if request.form.get("confirmed") != "y":  # a red invoice is issued: ask first
+        return render_template(
+            "admin/invoice_confirm.html", invoice=row, action="reverse", note=note, word=word
+        )
+    red_id = invoice_issuing.reverse_by_hand(row.order_id, note, _who())
+    if red_id is None:
+        flash(_("Nothing was reversed: another invoice of the order is on its way."), "error")
+        return redirect(url_for("console.invoice", invoice_id=row.id))
+    return _outcome(red_id)
+
+
+@bp.route("/orders/<int:order_id>/invoices/issue", methods=["POST"])
+def issue_order_invoice(order_id: int):
+    row = order_queries.console_order_or_404(order_id)
+    if not missing_invoice(row):
+        flash(_("This order has no invoice to issue now."), "error")
+        return redirect(url_for("console.order", order_id=row.id))
+    if request.form.get("confirmed") != "y":
+        return render_template("admin/invoice_confirm.html", order=row, action="issue", word=word)
+    before = {i.id for i in invoices_of(row.id)}
+    invoice_issuing.advance_order(row.id)
+    written = [i.id for i in invoices_of(row.id) if i.id not in before]
+    if not written:
+        flash(_("Nothing was issued: the order has not reached the trigger status."), "error")
+        return redirect(url_for("console.order", order_id=row.id))
+    return _outcome(written[-1])
+
+
+@bp.context_processor
+def _order_page_words() -> dict:
+    return {"order_invoices": order_invoices}
+
+
+def order_invoices(order) -> dict:
+    """Return the order page's invoice box: the request, the invoices, whether one is missing."""
+    return {
+        "invoice_request": request_of(order.id),
+        "order_invoices": invoices_of(order.id),
+        "invoice_missing": missing_invoice(order),
+        "invoice_word": word,
+    }
+
+
+def missing_invoice(order) -> bool:
+    """Say whether the shopper asked for an invoice the order still lacks: requested, eligible,
+    something left to invoice, and no blue invoice issued or on its way."""
+    settings = current_settings()
+    if request_of(order.id) is None or settings is None or not eligible(order, settings):
+        return False
+    listed = invoices_of(order.id)
+    busy = any(i.state in UNSETTLED for i in listed)
+    issued = any(i.kind == "blue" and i.state == "issued" for i in listed)
+    return not busy and not issued and order.total > order.refunded
+
+
+def _outcome(invoice_id: int):
+    """Say where the invoice stands after the provider was asked, on its page."""
+    db.session.expire_all()
+    row = _invoice_or_404(invoice_id)
+    state = word("state", row.state)
+    if row.state == "failed":
+        flash(_("The provider refused: %(reason)s", reason=row.failure_reason), "error")
+    else:
+        flash(_("Done. The invoice is now: %(state)s.", state=state), "success")
+    return redirect(url_for("console.invoice", invoice_id=row.id))
+
+
+def _invoice_or_404(invoice_id: int) -> Invoice:
+    return db.first_or_404(
+        select(Invoice)
+        .where(Invoice.id == invoice_id)
+        .options(
+            selectinload(Invoice.order),
+            selectinload(Invoice.files),
+            selectinload(Invoice.events),
+        )
+    )
+
+
+def _filters() -> InvoiceFilters:
+    args = request.args
+    state, kind = args.get("state", ""), args.get("kind", "")
+    return InvoiceFilters(
+        state=state if state in STATE_LABELS else None,  # other values cannot match
+        kind=kind if kind in KIND_LABELS else None,
+        date_from=query_date(args.get("from")),
+        date_to=query_date(args.get("to")),
+        number=args.get("number", "").strip()[:40],
+        title=args.get("title", "").strip()[:100],
+    )
+
+
+def _like(text: str) -> str:
+    """Escape LIKE's wildcards: the merchant searches for the text as typed."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _export_columns():
+    zone = str(get_timezone())
+
+    def stamp(value):
+        return to_user_timezone(value).isoformat(timespec="seconds") if value else ""
+
+    return [
+        (_("Order number"), lambda i: i.order.number),
+        (_("Kind"), lambda i: word("kind", i.kind)),
+        (_("State"), lambda i: word("state", i.state)),
+        (_("Invoice number"), lambda i: i.number or ""),
+        (_("Issued at (%(zone)s)", zone=zone), lambda i: stamp(i.issued_at)),
+        (_("Title"), lambda i: i.buyer_name),
+        (_("Buyer tax ID"), lambda i: i.buyer_tax_id),
+        (_("Amount excluding tax"), lambda i: i.total_amount),
+        (_("Tax amount"), lambda i: i.total_tax),
+        (_("Total"), lambda i: i.total),
+        (_("Why"), lambda i: word("cause", i.cause)),
+        (_("Red-letter form"), lambda i: i.red_form_number or ""),
+        (_("Written at (%(zone)s)", zone=zone), lambda i: stamp(i.created_at)),
+    ]
+
+
+def _who() -> str:
+    return f"staff:{current_user.id} {current_user.name}"
