@@ -129,6 +129,8 @@ def test_checkout_offers_an_invoice_for_eligible_goods_with_the_default_title(cl
     login_shopper(client, a.tenant, a.shopper)
     page = _checkout(client, a, a.non_tax_product, str(title.id))
     assert 'id="invoice-choice"' in page
+    data = (a.tenant.name, a.non_tax_product.name, a.supplier.name, COMPANY, BUYER_TAX_ID)
+    assert chinese_only(page, *data, a.address.consignee, a.address.one_line()) == set()
     assert re.search(rf'<option value="{title.id}" selected>', page)
     order_id = _latest_order_id(a)
     with tenant_context(a.tenant.id):
@@ -365,6 +367,8 @@ def test_retry_asks_first_then_issues_the_failed_invoice(client, tenants, issued
     assert "授信额度不足" in detail and 'id="invoice-retry"' in detail
     asked = client.post(f"/admin/invoices/{row.id}/retry", headers=ZH)
     assert asked.status_code == 200 and 'id="invoice-confirm"' in asked.get_data(as_text=True)
+    words = chinese_only(asked.get_data(as_text=True), a.tenant.name, a.owner.name, failing.number)
+    assert words == set()
     assert invoices(a, failing.id)[0].state == "failed"  # nothing done before the confirmation
     done = client.post(f"/admin/invoices/{row.id}/retry", data={"confirmed": "y"})
     assert done.status_code == 302
