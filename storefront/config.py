@@ -71,6 +71,9 @@ class Defaults:
     # (a simulated customs answering like the real one) or "folder" (the e-port client's way:
     # messages written to <instance>/customs/outbox/, receipts read from .../inbox/).
     CUSTOMS_TRANSPORT = "sandbox"
+    # Days after its documents were sent before an order without any customs receipt is
+    # listed as a reconciliation mismatch.
+    RECON_RECEIPT_DAYS = 3
     # Minutes before an unpaid order expires and releases its quota.
     UNPAID_ORDER_TTL_MINUTES = 30
     # Days after shipment before receipt is confirmed automatically.
@@ -92,6 +95,7 @@ _ENV_KEYS = {
     "STRIPE_JS_URL": str,
     "TRUSTED_PROXY_COUNT": int,
     "CUSTOMS_TRANSPORT": str,
+    "RECON_RECEIPT_DAYS": int,
 }
 
 

@@ -201,9 +201,12 @@ def _share_tenant_with_postgres(conn, cursor, statement, parameters, context, ex
     if conn.info.get(_SHARED) == wanted:
         return
     system, tenant_id = wanted
-    cursor.execute(
-        _SET_TENANT, ("on" if system else "off", "" if tenant_id is None else str(tenant_id))
-    )
+    values = ("on" if system else "off", "" if tenant_id is None else str(tenant_id))
+    if getattr(cursor, "name", None):  # a server-side cursor only declares its query: the
+        with cursor.connection.cursor() as plain:  # settings must run on a plain cursor
+            plain.execute(_SET_TENANT, values)
+    else:
+        cursor.execute(_SET_TENANT, values)
     conn.info[_SHARED] = wanted
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import Tenant
@@ -184,10 +184,6 @@ def _cell_value(value):
 def export_rows(statement, fields: Iterable[str]) -> Iterator[list]:
     """Yield each record's values, fetched 1,000 at a time."""
     fields = list(fields)
-    # yield_per reads through a server-side cursor, on which the tenancy hook's set_config
-    # (the row-level security context) would only be declared, never run: a plain statement
-    # first tells PostgreSQL the tenant, or the system context, for this transaction
-    db.session.execute(select(literal(1)))
     for row in db.session.scalars(statement.execution_options(yield_per=1000)):
         yield [_cell_value(getattr(row, name)) for name in fields]
 

@@ -18,7 +18,6 @@ from storefront.services.errors import NotFound
 from storefront.tenancy import system_context
 
 CHINA = timezone(timedelta(hours=8), "CST")  # periods are China Standard Time days
-DEFAULT_RECEIPT_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def run(
     if date_to < date_from:
         raise ValueError("the period ends before it starts")
     now = now or utcnow()
-    days = current_app.config.get("RECON_RECEIPT_DAYS", DEFAULT_RECEIPT_DAYS)
+    days = current_app.config["RECON_RECEIPT_DAYS"]
     start, end = period_bounds(date_from, date_to)
     total = Summary(0, 0, {kind.value: 0 for kind in Kind})
     with system_context():
