@@ -33,7 +33,6 @@ from storefront.domain.errors import Refused
 from storefront.domain.identity import mask_prc_id
 from storefront.i18n import label
 from storefront.input_hardening import page_number
-from storefront.models.customs import deducted_tax, tax_bills_for
 from storefront.ports import PortUnavailable
 from storefront.queries import customs as customs_queries
 from storefront.queries import orders as order_queries
@@ -85,8 +84,8 @@ def order_customs(order_id: int):
         declaration=declaration,
         documents=declaration.documents,
         receipts=customs_queries.receipts(declaration.id),
-        tax_bills=tax_bills_for(declaration.id),
-        deducted=deducted_tax(declaration.id),
+        tax_bills=customs_queries.tax_bills_for(declaration.id),
+        deducted=customs_queries.deducted_tax(declaration.id),
         tax_bill_status=tax_bill_status_text,
         events=events,
         problems=words.open_problems(events),

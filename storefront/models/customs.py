@@ -8,19 +8,14 @@ from sqlalchemy import (
     JSON,
     ForeignKey,
     Index,
-    Integer,
     Numeric,
-    Select,
     String,
     Text,
     UniqueConstraint,
-    case,
-    func,
-    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.domain.customs.receipts import TaxBill, TaxBillStatus, tax_deducted
+from storefront.domain.customs.receipts import TaxBill, TaxBillStatus
 from storefront.extensions import db
 from storefront.models.types import Encrypted, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
@@ -239,58 +234,3 @@ class CustomsTaxBill(TenantScoped, db.Model):
             ent_duty_no=self.ent_duty_no,
             note=self.note,
         )
-
-
-def deducted_tax(declaration_id: int) -> Decimal | None:
-    """Return the tax customs actually deducted for a declaration; None before any bill."""
-    rows = db.session.scalars(
-        select(CustomsTaxBill).where(CustomsTaxBill.declaration_id == declaration_id)
-    ).all()
-    return tax_deducted(row.as_bill() for row in rows) if rows else None
-
-
-def tax_bill_totals() -> Select:
-    """Select (declaration_id, deducted, refunded) per declaration with tax bills, set-based.
-
-    The SQL form of tax_deducted / tax_refunded: per tax number the latest bill counts (none
-    if void), and what its first non-void bill deducted beyond that went back to the buyer.
-    """
-    bill = CustomsTaxBill
-    total = bill.customs_tax + bill.value_added_tax + bill.consumption_tax
-    void = bill.status == TaxBillStatus.VOID.value
-    number = (bill.tenant_id, bill.tax_no)
-    ranked = select(
-        bill.declaration_id,
-        case((void, 0), else_=total).label("now"),
-        func.first_value(case((void, None), else_=total))
-        .over(
-            partition_by=number,
-            order_by=(void.cast(Integer), bill.return_time),
-            rows=(None, None),
-        )
-        .label("first"),
-        func.row_number()
-        .over(partition_by=number, order_by=bill.return_time.desc())
-        .label("newest"),
-    ).subquery()
-    given_back = func.greatest(func.coalesce(ranked.c.first, 0) - ranked.c.now, 0)
-    return (
-        select(
-            ranked.c.declaration_id,
-            func.sum(ranked.c.now).label("deducted"),
-            func.sum(given_back).label("refunded"),
-        )
-        .where(ranked.c.newest == 1)
-        .group_by(ranked.c.declaration_id)
-    )
-
-
-def tax_bills_for(declaration_id: int) -> list[CustomsTaxBill]:
-    """Return a declaration's tax bills in the order customs issued them."""
-    return list(
-        db.session.scalars(
-            select(CustomsTaxBill)
-            .where(CustomsTaxBill.declaration_id == declaration_id)
-            .order_by(CustomsTaxBill.return_time, CustomsTaxBill.id)
-        )
-    )

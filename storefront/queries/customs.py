@@ -3,16 +3,19 @@ orders with filters (console and exports), counts per state, and the command lin
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from storefront.domain.customs.receipts import tax_deducted
 from storefront.extensions import db
 from storefront.models import (
     CustomsDeclaration,
     CustomsDocument,
     CustomsEvent,
     CustomsReceipt,
+    CustomsTaxBill,
     Order,
 )
 from storefront.queries.orders import CHINA
@@ -149,3 +152,20 @@ def status_dict(declaration: CustomsDeclaration, order_number: str) -> dict:
         "last_error": declaration.last_error,
         "documents": documents,
     }
+
+
+def tax_bills_for(declaration_id: int) -> list[CustomsTaxBill]:
+    """Return a declaration's tax bills in the order customs issued them."""
+    return list(
+        db.session.scalars(
+            select(CustomsTaxBill)
+            .where(CustomsTaxBill.declaration_id == declaration_id)
+            .order_by(CustomsTaxBill.return_time, CustomsTaxBill.id)
+        )
+    )
+
+
+def deducted_tax(declaration_id: int) -> Decimal | None:
+    """Return the tax customs actually deducted for a declaration; None before any bill."""
+    bills = tax_bills_for(declaration_id)
+    return tax_deducted(bill.as_bill() for bill in bills) if bills else None
