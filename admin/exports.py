@@ -8,6 +8,7 @@ from flask_babel import get_timezone, to_user_timezone
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
+from storefront.documents.cells import spreadsheet_safe
 from storefront.extensions import db
 from storefront.i18n import status_label, tax_tag_label
 
@@ -34,18 +35,6 @@ def order_columns():
         (_("Carrier"), lambda o: o.carrier or ""),
         (_("Tracking number"), lambda o: o.tracking_number or ""),
     ]
-
-
-# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets
-# (CSV injection, OWASP): shoppers type consignee names, so text cells are defused.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Return text that a spreadsheet shows as text; numbers and dates unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_response(statement, fmt: str, columns=None, name: str = "orders") -> Response:

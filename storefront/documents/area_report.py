@@ -8,12 +8,14 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from weasyprint import HTML
 
+from storefront.documents.cells import spreadsheet_safe
+from storefront.documents.templating import document_environment
 from storefront.domain.customs.filings import UNITS
 from storefront.domain.customs.messages import CHINA_TIME
 from storefront.domain.money import round_money
@@ -23,9 +25,6 @@ TITLE = "跨境电子商务监管场所进出货物月报"
 DIRECTIONS = {"in": "入区", "out": "出区"}
 QUANTITY, MONEY, MOMENT = "0", "#,##0.00", "yyyy-mm-dd hh:mm"
 DETAIL_FORMATS = {0: MOMENT, 8: QUANTITY, 9: MONEY, 10: QUANTITY, 11: MONEY}
-# A cell starting with one of these runs as a formula in Excel, LibreOffice and Sheets (CSV
-# injection, OWASP): product names are typed by merchants, so such text is defused.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 SUMMARY_HEADER = (
     "商品编号 SKU",
@@ -73,15 +72,8 @@ def yuan(amount: Decimal) -> str:
 
 @cache
 def _environment() -> Environment:
-    # Built on first use, not at import: the report renders in jobs and scripts without an app.
-    environment = Environment(
-        loader=PackageLoader("storefront.documents", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-    )
-    environment.filters.update(yuan=yuan, unit=unit_name, china_time=china_time)
-    environment.globals.update(directions=DIRECTIONS, title=TITLE)
-    return environment
+    filters = {"yuan": yuan, "unit": unit_name, "china_time": china_time}
+    return document_environment(filters, {"directions": DIRECTIONS, "title": TITLE})
 
 
 def render_area_report_html(view) -> str:
@@ -205,4 +197,4 @@ def _naive(moment: datetime) -> datetime:
 
 
 def _text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return spreadsheet_safe(value)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import func, select
 
+from storefront.documents.cells import spreadsheet_safe
 from storefront.extensions import db
 from storefront.models import Tenant
 from storefront.models.reconciliation import Kind, ReconMismatch, ReconRecord, ReconRun
@@ -21,7 +22,6 @@ from storefront.services.reconciliation import period_bounds
 CHINA = timezone(timedelta(hours=8), "CST")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # CSV injection (OWASP), as admin/exports
 
 # (field, title) of seed 004 [0018] the transaction record and [0019] the tax record, in the
 # seed's order; money fields are totalled.
@@ -176,9 +176,7 @@ def columns_for(table: str) -> tuple[tuple[str, str], ...]:
 def _cell_value(value):
     if isinstance(value, datetime):
         return value.astimezone(CHINA).replace(tzinfo=None)  # a real date cell, China time
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return spreadsheet_safe(value)
 
 
 def export_rows(statement, fields: Iterable[str]) -> Iterator[list]:
