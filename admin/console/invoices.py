@@ -2,25 +2,19 @@
 invoice with its lines, files, red-letter form and timeline, and the merchant's actions: retry
 a failed one, reverse one by hand with a reason, issue an order's missing invoice now."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
-
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from admin.console import bp
 from admin.console.orders import invalid_dates, query_date
 from admin.exports import export_response
 from storefront.extensions import db
 from storefront.input_hardening import page_number
-from storefront.models import Invoice, InvoiceFile, Order
+from storefront.queries import invoices as invoice_queries
 from storefront.queries import orders as order_queries
-from storefront.queries.orders import CHINA
 from storefront.services import invoice_issuing
 from storefront.services.invoice_settings import current_settings, eligible
 from storefront.services.invoices import UNSETTLED, invoices_of, request_of
@@ -77,48 +71,13 @@ def word(group: str, code: str | None) -> str:
     return str(WORDS[group].get(code or "", code or "—"))
 
 
-@dataclass(frozen=True)
-class InvoiceFilters:
-    state: str | None = None
-    kind: str | None = None
-    date_from: date | None = None  # written on or after (China Standard Time)
-    date_to: date | None = None
-    number: str = ""  # the order's number, or part of it
-    title: str = ""  # the buyer's name, or part of it
-
-
-def invoices_statement(filters: InvoiceFilters):
-    """The store's invoices matching the filters, newest first."""
-    statement = select(Invoice).join(Order, Order.id == Invoice.order_id)
-    if filters.state:
-        statement = statement.where(Invoice.state == filters.state)
-    if filters.kind:
-        statement = statement.where(Invoice.kind == filters.kind)
-    if filters.date_from:
-        start = datetime.combine(filters.date_from, time.min, CHINA)
-        statement = statement.where(Invoice.created_at >= start)
-    if filters.date_to:
-        end = datetime.combine(filters.date_to, time.max, CHINA)
-        statement = statement.where(Invoice.created_at <= end)
-    if filters.number:
-        statement = statement.where(Order.number.ilike(f"%{_like(filters.number)}%"))
-    if filters.title:
-        statement = statement.where(Invoice.buyer_name.ilike(f"%{_like(filters.title)}%"))
-    return statement.options(selectinload(Invoice.order)).order_by(Invoice.id.desc())
-
-
 @bp.route("/invoices")
 def invoices():
     filters = _filters()
     for value in invalid_dates():
         flash(_("“%(value)s” is not a date (YYYY-MM-DD): it was not used.", value=value), "error")
     page = request.args.get("page", 1, type=page_number)
-    listing = db.paginate(
-        invoices_statement(filters),
-        page=page,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    listing = invoice_queries.invoices(filters, page, current_app.config["PAGE_SIZE"])
     return render_template(
         "admin/invoices.html", invoices=listing, filters=filters, word=word, words=WORDS
     )
@@ -128,13 +87,15 @@ def invoices():
 def export_invoices(fmt: str):
     if invalid_dates():
         return _("Enter dates as YYYY-MM-DD."), 400
-    return export_response(invoices_statement(_filters()), fmt, _export_columns(), "invoices")
+    return export_response(
+        invoice_queries.invoices_statement(_filters()), fmt, _export_columns(), "invoices"
+    )
 
 
 @bp.route("/invoices/<int:invoice_id>")
 def invoice(invoice_id: int):
-    row = _invoice_or_404(invoice_id)
-    reds = db.session.scalars(select(Invoice).where(Invoice.original_invoice_id == row.id)).all()
+    row = invoice_queries.invoice_or_404(invoice_id)
+    reds = invoice_queries.reds_of(row.id)
     return render_template(
         "admin/invoice.html",
         invoice=row,
@@ -146,12 +107,8 @@ def invoice(invoice_id: int):
 
 @bp.route("/invoices/<int:invoice_id>/files/<int:file_id>")
 def invoice_file(invoice_id: int, file_id: int):
-    row = _invoice_or_404(invoice_id)
-    stored = db.session.scalar(
-        select(InvoiceFile).where(InvoiceFile.id == file_id, InvoiceFile.invoice_id == row.id)
-    )
-    if stored is None:
-        abort(404)
+    row = invoice_queries.invoice_or_404(invoice_id)
+    stored = invoice_queries.file_or_404(row.id, file_id)
     return Response(
         stored.content,
         mimetype=stored.media_type,
@@ -161,7 +118,7 @@ def invoice_file(invoice_id: int, file_id: int):
 
 @bp.route("/invoices/<int:invoice_id>/retry", methods=["POST"])
 def retry_invoice(invoice_id: int):
-    row = _invoice_or_404(invoice_id)
+    row = invoice_queries.invoice_or_404(invoice_id)
     if row.state != "failed":
         flash(_("Only an invoice that failed can be retried."), "error")
         return redirect(url_for("console.invoice", invoice_id=row.id))
@@ -173,7 +130,7 @@ def retry_invoice(invoice_id: int):
 
 @bp.route("/invoices/<int:invoice_id>/reverse", methods=["POST"])
 def reverse_invoice(invoice_id: int):
-    row = _invoice_or_404(invoice_id)
+    row = invoice_queries.invoice_or_404(invoice_id)
     note = request.form.get("note", "").strip()[:200]
     if row.kind != "blue" or row.state != "issued":
         flash(_("Only an issued blue invoice can be reversed."), "error")
@@ -239,7 +196,7 @@ def missing_invoice(order) -> bool:
 def _outcome(invoice_id: int):
     """Say where the invoice stands after the provider was asked, on its page."""
     db.session.expire_all()
-    row = _invoice_or_404(invoice_id)
+    row = invoice_queries.invoice_or_404(invoice_id)
     state = word("state", row.state)
     if row.state == "failed":
         flash(_("The provider refused: %(reason)s", reason=row.failure_reason), "error")
@@ -248,22 +205,10 @@ def _outcome(invoice_id: int):
     return redirect(url_for("console.invoice", invoice_id=row.id))
 
 
-def _invoice_or_404(invoice_id: int) -> Invoice:
-    return db.first_or_404(
-        select(Invoice)
-        .where(Invoice.id == invoice_id)
-        .options(
-            selectinload(Invoice.order),
-            selectinload(Invoice.files),
-            selectinload(Invoice.events),
-        )
-    )
-
-
-def _filters() -> InvoiceFilters:
+def _filters() -> invoice_queries.InvoiceFilters:
     args = request.args
     state, kind = args.get("state", ""), args.get("kind", "")
-    return InvoiceFilters(
+    return invoice_queries.InvoiceFilters(
         state=state if state in STATE_LABELS else None,  # other values cannot match
         kind=kind if kind in KIND_LABELS else None,
         date_from=query_date(args.get("from")),
@@ -271,11 +216,6 @@ def _filters() -> InvoiceFilters:
         number=args.get("number", "").strip()[:40],
         title=args.get("title", "").strip()[:100],
     )
-
-
-def _like(text: str) -> str:
-    """Escape LIKE's wildcards: the merchant searches for the text as typed."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _export_columns():
