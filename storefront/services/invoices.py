@@ -106,6 +106,9 @@ def settle(order_id: int, manual: str | None = None) -> list[int]:
     if getattr(order, TRIGGERS[settings.trigger]) is None:
         return []
     blue = _write_blue(order, request, settings, _blue_cause(invoices))
+    # seed 003 §七.1: an exchange reverses the blue invoice issued before it; one written
+    # after it already describes the exchanged order
+    request.redo_reason = None
     db.session.commit()
     return [blue.id]
 

@@ -225,3 +225,21 @@ def test_the_merchant_reverses_by_hand_and_a_corrected_invoice_follows(tenants):
             )
         )
     assert written == {"note": "staff:1 店主: 单价录入错误"}
+
+
+def test_an_exchange_before_the_first_blue_invoice_reverses_nothing(tenants):
+    a = tenants.a
+    set_up(a, trigger="completed")
+    order = domestic_order(a)
+    ask(a, order)
+    for status, actor in (
+        (OrderStatus.SHIPPED, Actor.MERCHANT),
+        (OrderStatus.RECEIVED, Actor.SHOPPER),
+        (OrderStatus.SHIPPED, Actor.MERCHANT),  # the replacement (换货), nothing invoiced yet
+        (OrderStatus.RECEIVED, Actor.SHOPPER),
+        (OrderStatus.COMPLETED, Actor.MERCHANT),
+    ):
+        move(a, order.id, status, actor)
+        dispatch_committed_events()
+    # the one blue invoice already describes the order as exchanged: no red one follows
+    assert summary(a, order) == [("blue", "issued", Decimal("225.00"))]
