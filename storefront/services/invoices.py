@@ -81,9 +81,13 @@ def settle(order_id: int, manual: str | None = None) -> list[int]:
     """
     order = locked(Order, order_id)
     request, settings = request_of(order_id), current_settings()
-    if order is None or request is None or settings is None or not eligible(order, settings):
+    if order is None or request is None or settings is None:
         return []
     invoices = invoices_of(order_id)
+    # eligibility decides whether the order is invoiced at all; once it is, refunds, returns
+    # and title changes still correct it (SPEC §7: corrections are red + blue)
+    if not invoices and not eligible(order, settings):
+        return []
     if any(invoice.state in UNSETTLED for invoice in invoices):
         return []
     current = next(

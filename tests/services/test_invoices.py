@@ -243,3 +243,18 @@ def test_an_exchange_before_the_first_blue_invoice_reverses_nothing(tenants):
         dispatch_committed_events()
     # the one blue invoice already describes the order as exchanged: no red one follows
     assert summary(a, order) == [("blue", "issued", Decimal("225.00"))]
+
+
+def test_an_issued_invoice_is_still_corrected_after_the_goods_stop_being_eligible(tenants):
+    a = tenants.a
+    set_up(a)
+    order = domestic_order(a)
+    ask(a, order)
+    set_up(a, non_tax=False)  # the store stops invoicing ordinary goods
+    refund(a, order, "50.00")
+    # the issued invoice no longer matches what was paid: red, then blue for what remains
+    assert summary(a, order) == [
+        ("blue", "reversed", Decimal("225.00")),
+        ("red", "issued", Decimal("-225.00")),
+        ("blue", "issued", Decimal("175.00")),
+    ]
