@@ -35,10 +35,15 @@ class Summary:
         return f"{self.orders} orders, {self.matched} matched; mismatches: {kinds}"
 
 
+# The days a period can name: the first China midnight must exist in UTC, and the day after
+# the last must exist at all (a typed 0001-01-01 or 9999-12-31 means "from/to any time").
+FIRST_DAY, LAST_DAY = date.min + timedelta(days=1), date.max - timedelta(days=1)
+
+
 def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """Return the UTC instants [start, end) of the China Standard Time days from..to."""
-    start = datetime.combine(date_from, time(), CHINA)
-    end = datetime.combine(date_to + timedelta(days=1), time(), CHINA)
+    start = datetime.combine(max(date_from, FIRST_DAY), time(), CHINA)
+    end = datetime.combine(min(date_to, LAST_DAY) + timedelta(days=1), time(), CHINA)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 

@@ -149,3 +149,20 @@ def test_the_operator_sees_every_merchant_or_one(client, tenants):
     )
     text = export.data.decode("utf-8-sig")
     assert theirs[0].number in text and ours[0].number not in text
+
+
+def test_the_first_and_last_calendar_days_are_periods_like_any_other(client, tenants):
+    a = tenants.a
+    orders = reconciled(a, 1)
+    login_staff(client, a.owner)
+    widest = {"from": "0001-01-01", "to": "9999-12-31"}
+    for url in (
+        "/admin/reconciliation",
+        "/admin/reconciliation/mismatches",
+        "/admin/reconciliation/export.csv",
+    ):
+        response = client.get(url, query_string=widest)
+        assert response.status_code == 200
+        assert orders[-1].number in response.get_data(as_text=True)  # paid 800: a mismatch
+    ran = client.post("/admin/reconciliation/run", data=widest, follow_redirects=True, headers=EN)
+    assert "Reconciled: 2 orders" in ran.get_data(as_text=True)
