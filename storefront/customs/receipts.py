@@ -10,6 +10,7 @@ comes the same way (spec §3.17).
 import base64
 import binascii
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -161,8 +162,8 @@ def _tax_bill(tax: etree._Element) -> TaxBill:
     if missing:
         raise ReceiptError(f"a TaxHeadRd lacks {', '.join(missing)}")
     time, status = _text(head, "returnTime"), _text(head, "status")
-    if len(time) != 17 or not time.isdigit():
-        raise ReceiptError(f"a TaxHeadRd has returnTime {time!r}, not 17 digits")
+    if not _is_stamp(time):
+        raise ReceiptError(f"a TaxHeadRd has returnTime {time!r}, not 17 digits of a moment")
     for local, longest in (("invtNo", 18), ("taxNo", 50), ("entDutyNo", 50)):
         if len(_text(head, local)) > longest:  # C..18 / C..50 (spec table 3-59)
             raise ReceiptError(f"a TaxHeadRd has a {local} longer than {longest}")
@@ -180,6 +181,22 @@ def _tax_bill(tax: etree._Element) -> TaxBill:
         note=_text(head, "note"),
         lines=tuple(_tax_line(line) for line in tax.iterchildren(f"{{{CEB}}}TaxListRd")),
     )
+
+
+def _is_stamp(text: str) -> bool:
+    """Tell whether text is a moment as customs writes it: YYYYMMDDhhmmssSSS (spec §3.17).
+
+    The reconciliation turns the bill's stamp into its "customs deduction time" in SQL: a
+    month 13 there would fail every run of the store, so only a real moment is kept (and not
+    before 2000, which no customs answer can carry).
+    """
+    if len(text) != 17 or not (text.isascii() and text.isdigit()) or text < "2000":
+        return False
+    try:
+        datetime.strptime(text[:14] + "+0800", "%Y%m%d%H%M%S%z")  # China time
+    except ValueError:
+        return False
+    return True
 
 
 def _tax_line(line: etree._Element) -> TaxBillLine:

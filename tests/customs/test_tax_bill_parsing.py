@@ -92,6 +92,11 @@ def test_an_enveloped_batch_keeps_its_order_and_a_receipt_reader_sees_no_receipt
     [
         ({"status": "4"}, "status '4'"),
         ({"time": "2026030109310000"}, "not 17 digits"),
+        ({"time": "20261399093100000"}, "not 17 digits of a moment"),
+        ({"time": "20260230093100000"}, "not 17 digits of a moment"),
+        ({"time": "20260301253100000"}, "not 17 digits of a moment"),
+        ({"time": "00010101000000000"}, "not 17 digits of a moment"),
+        ({"time": "2026030109310000\u0661"}, "not 17 digits of a moment"),
         ({"vat": "-1"}, "valueAddedTax '-1', not N19,5"),
         ({"vat": "1.000001"}, "not N19,5"),
         ({"ct": "NaN"}, "not N19,5"),
