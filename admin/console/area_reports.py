@@ -148,6 +148,10 @@ def _refusal(problem: InboundProblem) -> tuple[str, str]:
             "arrived_on",
             _("The date of arrival cannot be in the future."),
         ),
+        InboundProblem.TOO_EARLY: (
+            "arrived_on",
+            _("The date of arrival cannot be before 2014."),
+        ),
     }[problem]
 
 

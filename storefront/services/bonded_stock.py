@@ -20,12 +20,17 @@ from storefront.services.errors import NotFound
 from storefront.services.locks import locked
 
 IN, OUT = "in", "out"
+# The monthly report dates from Customs announcement 2014 No. 56 (seed 001 §12): an earlier
+# arrival is a typing error, and a day like 0001-01-01 would be stored as an instant that the
+# database driver cannot read back, breaking every page listing the movement.
+EARLIEST_ARRIVAL = date(2014, 1, 1)
 
 
 class InboundProblem(StrEnum):
     NOT_BONDED = "not_bonded"  # not bonded stock: a composite-tag product with approved filing
     DUPLICATE = "duplicate"  # this inbound note already registered this product
     FUTURE_DATE = "future_date"  # goods cannot have arrived on a later day than today
+    TOO_EARLY = "too_early"  # before the supervised-area reports began: a mistyped year
 
 
 class InboundRefused(Exception):
@@ -96,6 +101,8 @@ def register_inbound(inbound: Inbound, who: str, now: datetime) -> BondedStockMo
         raise InboundRefused(InboundProblem.NOT_BONDED)
     if inbound.on > now.astimezone(CHINA_TIME).date():
         raise InboundRefused(InboundProblem.FUTURE_DATE)
+    if inbound.on < EARLIEST_ARRIVAL:
+        raise InboundRefused(InboundProblem.TOO_EARLY)
     if _registered(product.id, inbound.document_number):
         raise InboundRefused(InboundProblem.DUPLICATE)
     value = inbound.value

@@ -97,6 +97,8 @@ def test_an_inbound_without_value_is_valued_at_the_price(tenants):
     [
         ("non_tax_product", date(2026, 2, 1), InboundProblem.NOT_BONDED),
         ("product", date(2026, 3, 6), InboundProblem.FUTURE_DATE),
+        ("product", date(1, 1, 1), InboundProblem.TOO_EARLY),
+        ("product", date(2013, 12, 31), InboundProblem.TOO_EARLY),
     ],
 )
 def test_inbound_refusals_leave_the_stock_alone(tenants, product, on, problem):

@@ -80,6 +80,13 @@ def test_a_future_date_is_refused_on_its_field(client, tenants):
     assert "入区日期不能晚于今天" in response.get_data(as_text=True)
 
 
+def test_a_year_one_date_is_refused_and_the_page_still_lists_the_goods(client, tenants):
+    login_staff(client, tenants.a.owner)
+    response = _register(client, tenants.a, on="0001-01-01")
+    assert "入区日期不能早于2014年" in response.get_data(as_text=True)
+    assert client.get("/admin/bonded-inbound").status_code == 200
+
+
 def test_generate_now_shows_the_month_and_downloads_both_files(client, tenants):
     a = tenants.a
     login_staff(client, a.owner)
