@@ -208,5 +208,8 @@ def resolve_mismatch(mismatch_id: int):
             service.resolve(mismatch_id, current_user.email, note)
         except NotFound:
             abort(404)
-        flash(_("The mismatch is marked resolved."), "success")
+        except service.AlreadyResolved:
+            flash(_("This mismatch was already resolved: that resolution is kept."), "error")
+        else:
+            flash(_("The mismatch is marked resolved."), "success")
     return redirect(url_for("console.reconciliation_mismatches"))

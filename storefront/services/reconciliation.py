@@ -15,6 +15,7 @@ from storefront.models.types import utcnow
 from storefront.services import reconciliation_matching as matching
 from storefront.services import reconciliation_mismatches as found
 from storefront.services.errors import NotFound
+from storefront.services.locks import locked
 from storefront.tenancy import system_context
 
 CHINA = timezone(timedelta(hours=8), "CST")  # periods are China Standard Time days
@@ -115,14 +116,21 @@ def _add(total: Summary, one: Summary) -> Summary:
     )
 
 
+class AlreadyResolved(ValueError):
+    """The mismatch was resolved before: that resolution (who, when, note) is kept as it is."""
+
+
 def resolve(mismatch_id: int, who: str, note: str, now: datetime | None = None) -> ReconMismatch:
-    """Mark the tenant's mismatch resolved with a note; the row stays (the audit trail)."""
+    """Mark the tenant's mismatch resolved with a note; the row stays (the audit trail), and
+    a second resolution (a stale page, a double submission) is refused, not written over."""
     note = note.strip()
     if not note:
         raise ValueError("a resolution needs a note")
-    mismatch = db.session.scalar(select(ReconMismatch).where(ReconMismatch.id == mismatch_id))
+    mismatch = locked(ReconMismatch, mismatch_id)  # two resolutions at once: the second waits
     if mismatch is None:
         raise NotFound("ReconMismatch")
+    if mismatch.resolved_at is not None:
+        raise AlreadyResolved(mismatch_id)
     mismatch.resolved_by = who
     mismatch.resolved_at = now or utcnow()
     mismatch.note = note[:2000]

@@ -4,6 +4,7 @@ and a run whose statements do not grow with the number of orders."""
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import event, select
 
 from storefront.extensions import db
@@ -227,6 +228,18 @@ def test_a_fixed_mismatch_is_cleared_and_a_resolution_is_kept(tenants):
     assert kept.cleared_run_id == latest.runs[0]
     assert (kept.resolved_by, kept.note) == ("finance@test", "Settled by hand on the 23rd")
     assert kept.resolved_at is not None
+
+
+def test_a_second_resolution_is_refused_and_the_first_is_kept(tenants):
+    a = tenants.a
+    with tenant_context(a.tenant.id):
+        mismatch_id = scenario.mismatch(a)
+        reconciliation.resolve(mismatch_id, "first@test", "Settled by hand")
+        with pytest.raises(reconciliation.AlreadyResolved):
+            reconciliation.resolve(mismatch_id, "second@test", "Written over")
+        db.session.expire_all()
+        kept = db.session.get(ReconMismatch, mismatch_id)
+        assert (kept.resolved_by, kept.note) == ("first@test", "Settled by hand")
 
 
 def test_a_run_of_one_store_sees_and_writes_nothing_of_another(tenants):

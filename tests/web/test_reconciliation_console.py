@@ -166,3 +166,17 @@ def test_the_first_and_last_calendar_days_are_periods_like_any_other(client, ten
         assert orders[-1].number in response.get_data(as_text=True)  # paid 800: a mismatch
     ran = client.post("/admin/reconciliation/run", data=widest, follow_redirects=True, headers=EN)
     assert "Reconciled: 2 orders" in ran.get_data(as_text=True)
+
+
+def test_a_stale_page_cannot_write_over_a_resolution(client, tenants):
+    a = tenants.a
+    with tenant_context(a.tenant.id):
+        mismatch_id = scenario.mismatch(a)
+    login_staff(client, a.owner)
+    url = f"/admin/reconciliation/mismatches/{mismatch_id}/resolve"
+    client.post(url, data={"note": "Settled by hand"})
+    again = client.post(url, data={"note": "Written over"}, follow_redirects=True, headers=EN)
+    assert "already resolved" in again.get_data(as_text=True)
+    with tenant_context(a.tenant.id):
+        db.session.expire_all()
+        assert db.session.get(ReconMismatch, mismatch_id).note == "Settled by hand"
