@@ -166,8 +166,9 @@ def _open_request(order_id: int) -> InvoiceRequest:
 
 
 def _shoppers_order(order_id: int, shopper_id: int) -> Order:
+    """The shopper's order, locked: requests arriving together see each other (one per order)."""
     order = db.session.scalar(
-        select(Order).where(Order.id == order_id, Order.shopper_id == shopper_id)
+        select(Order).where(Order.id == order_id, Order.shopper_id == shopper_id).with_for_update()
     )
     if order is None:
         raise NotFound("Order")
