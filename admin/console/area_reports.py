@@ -152,6 +152,10 @@ def _refusal(problem: InboundProblem) -> tuple[str, str]:
             "arrived_on",
             _("The date of arrival cannot be before 2014."),
         ),
+        InboundProblem.TOO_LARGE: (
+            "quantity",
+            _("This quantity makes a value or a stock too large to record."),
+        ),
     }[problem]
 
 

@@ -24,6 +24,8 @@ IN, OUT = "in", "out"
 # arrival is a typing error, and a day like 0001-01-01 would be stored as an instant that the
 # database driver cannot read back, breaking every page listing the movement.
 EARLIEST_ARRIVAL = date(2014, 1, 1)
+# What the columns hold: a movement's value is NUMERIC(14, 2), a product's stock an integer.
+VALUE_LIMIT, STOCK_LIMIT = Decimal(10) ** 12, 2**31 - 1
 
 
 class InboundProblem(StrEnum):
@@ -31,6 +33,7 @@ class InboundProblem(StrEnum):
     DUPLICATE = "duplicate"  # this inbound note already registered this product
     FUTURE_DATE = "future_date"  # goods cannot have arrived on a later day than today
     TOO_EARLY = "too_early"  # before the supervised-area reports began: a mistyped year
+    TOO_LARGE = "too_large"  # the value or the stock it makes cannot be recorded
 
 
 class InboundRefused(Exception):
@@ -108,6 +111,8 @@ def register_inbound(inbound: Inbound, who: str, now: datetime) -> BondedStockMo
     value = inbound.value
     if value is None:
         value = round_money(product.price * inbound.quantity)
+    if value >= VALUE_LIMIT or product.stock + inbound.quantity > STOCK_LIMIT:
+        raise InboundRefused(InboundProblem.TOO_LARGE)
     movement = _movement(
         filing, IN, inbound.quantity, arrival(inbound.on), inbound.document_number, value, who
     )

@@ -87,6 +87,24 @@ def test_a_year_one_date_is_refused_and_the_page_still_lists_the_goods(client, t
     assert client.get("/admin/bonded-inbound").status_code == 200
 
 
+def test_a_value_or_stock_too_large_to_record_is_refused_on_the_quantity(client, tenants):
+    a = tenants.a
+    with tenant_context(a.tenant.id):
+        product = db.session.get(Product, a.product.id)
+        product.price = D("2000000.00")  # a million of them: 2 × 10^12, beyond NUMERIC(14, 2)
+        db.session.flush()
+    login_staff(client, a.owner)
+    costly = _register(client, a, quantity="1000000")
+    assert "数量过大" in costly.get_data(as_text=True)
+    with tenant_context(a.tenant.id):
+        product = db.session.get(Product, a.product.id)
+        product.stock = 2**31 - 10  # the stock column is an integer
+        db.session.flush()
+    full = _register(client, a, number="RK-101", quantity="10", value="1.00")
+    assert "数量过大" in full.get_data(as_text=True)
+    assert _stock(a) == 2**31 - 10
+
+
 def test_generate_now_shows_the_month_and_downloads_both_files(client, tenants):
     a = tenants.a
     login_staff(client, a.owner)
