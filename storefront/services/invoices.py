@@ -103,6 +103,8 @@ def settle(order_id: int, manual: str | None = None) -> list[int]:
         request.redo_reason = None
         db.session.commit()
         return [red.id]
+    if manual:  # nothing issued to reverse: the merchant's reversal writes no blue invoice
+        return []
     if _remaining(order) <= 0:
         _set_request_state(request, RequestState.CLOSED)
         db.session.commit()

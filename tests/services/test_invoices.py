@@ -258,3 +258,14 @@ def test_an_issued_invoice_is_still_corrected_after_the_goods_stop_being_eligibl
         ("red", "issued", Decimal("-225.00")),
         ("blue", "issued", Decimal("175.00")),
     ]
+
+
+def test_reversing_by_hand_without_an_issued_invoice_writes_nothing(tenants):
+    a = tenants.a
+    set_up(a, trigger="shipped")
+    order = domestic_order(a)
+    ask(a, order)
+    move(a, order.id, OrderStatus.SHIPPED)  # its event not dispatched yet: no invoice so far
+    with tenant_context(a.tenant.id):
+        assert invoice_issuing.reverse_by_hand(order.id, "单价录入错误", "staff:1 店主") is None
+    assert invoices(a, order.id) == []
