@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import db
-from storefront.models.types import Money, UTCDateTime, utcnow
+from storefront.models.types import ExchangeRate, Money, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
 
 
@@ -33,7 +33,7 @@ class Payment(TenantScoped, db.Model):
     # the payment return
     serial_number: Mapped[str | None] = mapped_column(String(80), nullable=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    exchange_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    exchange_rate: Mapped[Decimal | None] = mapped_column(ExchangeRate, nullable=True)
     payer_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     payer_account: Mapped[str | None] = mapped_column(String(120), nullable=True)
     payer_account_type: Mapped[str | None] = mapped_column(String(40), nullable=True)

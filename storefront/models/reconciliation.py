@@ -12,7 +12,7 @@ from storefront.extensions import db
 from storefront.models.customs import CustomsDeclaration
 from storefront.models.orders import Order
 from storefront.models.payments import Payment
-from storefront.models.types import Money, UTCDateTime, utcnow
+from storefront.models.types import ExchangeRate, Money, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
 
 
@@ -73,7 +73,7 @@ class ReconRecord(TenantScoped, db.Model):
     goods_amount: Mapped[Decimal] = mapped_column(Money)
     settlement_currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     settlement_amount: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
-    exchange_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    exchange_rate: Mapped[Decimal | None] = mapped_column(ExchangeRate, nullable=True)
     freight: Mapped[Decimal] = mapped_column(Money)
     freight_currency: Mapped[str] = mapped_column(String(3))
     goods_and_freight: Mapped[Decimal] = mapped_column(Money)

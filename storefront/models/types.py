@@ -9,6 +9,8 @@ from storefront.crypto import keyring
 
 # Money: NUMERIC(14, 2) in yuan; Decimal in Python, on SQLite too.
 Money = Numeric(14, 2, asdecimal=True)
+# Exchange rates (yuan per unit of the settlement currency): six decimals, as banks quote them.
+ExchangeRate = Numeric(12, 6, asdecimal=True)
 # Tax rates stored as percents with up to four decimals (e.g. 9.1000).
 Percent = Numeric(7, 4, asdecimal=True)
 

@@ -282,3 +282,15 @@ def test_the_runs_statements_do_not_grow_with_the_orders(tenants):
     scenario.paid_unanswered(a)
     assert count_statements(a) == small
     assert small <= 15
+
+
+def test_an_exchange_rate_keeps_its_six_decimals_into_the_record(tenants):
+    a = tenants.a
+    order, _declaration = scenario.released(a)
+    with tenant_context(a.tenant.id):
+        payment_of(a, order).exchange_rate = Decimal("7.123456")
+        db.session.commit()
+    run(a)
+    record = records(a)[order.number]
+    assert record.exchange_rate == Decimal("7.123456")
+    assert record.settlement_amount == Decimal("123.18")  # 877.45 ÷ 7.123456, to the fen
