@@ -90,6 +90,11 @@ def advance_each(pairs) -> dict[str, int]:
                 logger.warning("declaration %s: %s", declaration_id, error.message)
                 counts["failed"] += 1
                 continue
+            except Exception:  # a defect in one declaration must not stop the others
+                db.session.rollback()
+                logger.exception("declaration %s: advancing failed", declaration_id)
+                counts["failed"] += 1
+                continue
         counts["waiting" if waiting else "advanced"] += 1
         dispatch_committed_events()
     return counts

@@ -8,6 +8,8 @@ refusal (an exhausted credit line, an expired drawer login ...) marks it failed 
 provider's reason until the merchant retries it.
 """
 
+import logging
+
 from sqlalchemy import select
 
 from storefront.documents.einvoice import render_invoice_pdf, render_invoice_xml
@@ -23,6 +25,8 @@ from storefront.services.invoices import SYSTEM, InvoiceState, log, settle
 from storefront.services.locks import locked
 from storefront.services.notifications import notify
 from storefront.tenancy import require_tenant_id, tenant_context
+
+logger = logging.getLogger(__name__)
 
 S = InvoiceState
 
@@ -184,7 +188,7 @@ def accept_callback(result: InvoiceResult) -> int | None:
 def invoice_upkeep() -> dict[str, int]:
     """In every active store: ask again for invoices an outage or a crash left written, and
     collect the results of accepted ones (asynchronous mode: seed 003 §三)."""
-    counts = {"asked": 0, "collected": 0}
+    counts = {"asked": 0, "collected": 0, "failed": 0}
     stores = db.session.scalars(select(Tenant.id).where(Tenant.active)).all()
     for tenant_id in stores:
         with tenant_context(tenant_id):
@@ -195,6 +199,17 @@ def invoice_upkeep() -> dict[str, int]:
                 ids = db.session.scalars(select(Invoice.id).where(Invoice.state == state)).all()
                 db.session.rollback()
                 for invoice_id in ids:
-                    step(invoice_id)
-                    counts[key] += 1
+                    counts[key if _step_alone(step, invoice_id) else "failed"] += 1
     return counts
+
+
+def _step_alone(step, invoice_id: int) -> bool:
+    """Run one invoice's step; a defect in one invoice must not stop the sweep of the others
+    (it stays where it was, logged, and is tried again next time)."""
+    try:
+        step(invoice_id)
+    except Exception:
+        db.session.rollback()
+        logger.exception("invoice %s: upkeep step failed", invoice_id)
+        return False
+    return True

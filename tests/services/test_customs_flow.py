@@ -284,3 +284,24 @@ def test_under_a_real_rq_worker_payment_starts_the_declaration(app, tenants, red
             select(CustomsDeclaration).where(CustomsDeclaration.order_id == order_id)
         )
         assert declaration.state == State.DOCUMENTS_SENT  # the subscriber's job ran after it
+
+
+def test_a_defect_in_one_declaration_does_not_stop_the_others(tenants, monkeypatch):
+    opened = []
+    for store in (tenants.a, tenants.b):
+        with tenant_context(store.tenant.id):
+            store.payment.paid_at = store.payment.created_at
+            opened.append((store.tenant.id, customs.open_declaration(store.order.id)))
+            db.session.commit()
+    broken_id = opened[0][1]
+    advance = customs.advance
+
+    def defective(declaration_id):
+        if declaration_id == broken_id:
+            raise RuntimeError("a defect in this declaration")
+        return advance(declaration_id)
+
+    monkeypatch.setattr(customs, "advance", defective)
+    counts = advance_each(opened)
+    assert counts["failed"] == 1
+    assert state_of(tenants.b, opened[1][1]).state == State.DOCUMENTS_SENT

@@ -269,3 +269,25 @@ def test_reversing_by_hand_without_an_issued_invoice_writes_nothing(tenants):
     with tenant_context(a.tenant.id):
         assert invoice_issuing.reverse_by_hand(order.id, "单价录入错误", "staff:1 店主") is None
     assert invoices(a, order.id) == []
+
+
+def test_a_defect_in_one_invoice_does_not_stop_the_sweep_of_the_others(tenants, monkeypatch):
+    a, b = tenants.a, tenants.b
+    for store in (a, b):
+        set_up(store, mode="async")
+    broken_order, good_order = domestic_order(a), domestic_order(b)
+    ask(a, broken_order)
+    ask(b, good_order)
+    broken_id = invoices(a, broken_order.id)[0].id
+    collect = invoice_issuing.collect
+
+    def defective(invoice_id):
+        if invoice_id == broken_id:
+            raise RuntimeError("a defect in this invoice")
+        return collect(invoice_id)
+
+    monkeypatch.setattr(invoice_issuing, "collect", defective)
+    counts = invoice_upkeep()
+    assert counts["failed"] == 1
+    assert summary(b, good_order) == [("blue", "issued", Decimal("225.00"))]
+    assert summary(a, broken_order) == [("blue", "issuing", Decimal("225.00"))]
