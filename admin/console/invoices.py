@@ -53,6 +53,7 @@ EVENT_LABELS = {
     "red_form": _l("Red-letter form confirmed"),
     "reversed": _l("Reversed"),
     "unreachable": _l("Provider unreachable, asked again later"),
+    "download_failed": _l("Issued; the provider's own files could not be fetched"),
     "callback": _l("Provider callback"),
     "retried": _l("Retried"),
 }

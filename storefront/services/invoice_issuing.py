@@ -84,7 +84,7 @@ def collect(invoice_id: int) -> bool:
     try:
         result = adapter.query(invoice.provider_request_id)
         issued = result.status == "issued"
-        files = (result.files or adapter.download(result.number)) if issued else ()
+        files = (result.files or _provider_files(adapter, invoice, result.number)) if issued else ()
     except PortUnavailable as down:
         _unreachable(invoice, "query", down)
         return False
@@ -100,6 +100,17 @@ def collect(invoice_id: int) -> bool:
     if issued:
         advance_order(invoice.order_id)  # a red invoice issued: the new blue one follows
     return issued
+
+
+def _provider_files(adapter, invoice: Invoice, number: str) -> tuple:
+    """The provider's own files of an issued invoice, if it hands them over now. The tax
+    bureau issued the invoice whatever happens here: a failed download must not mark it failed
+    (our own PDF and XML are rendered from it in any case), it is logged instead."""
+    try:
+        return tuple(adapter.download(number))
+    except PortError as error:
+        log(invoice, SYSTEM, "download_failed", invoice.state, invoice.state, {"code": error.code})
+        return ()
 
 
 def _issued(invoice: Invoice, result: InvoiceResult, files) -> None:

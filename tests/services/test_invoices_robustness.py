@@ -1,6 +1,7 @@
 """Invoicing never issues twice, never fails on a connection error, keeps issued invoices as
 they are, invoices only eligible goods, stays in its store, and trusts only signed callbacks."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from storefront.extensions import db
 from storefront.integrations import registry
 from storefront.models import Invoice, InvoiceEvent, Order
 from storefront.models.invoices import ImmutableInvoice
-from storefront.ports import Port, PortUnavailable
+from storefront.ports import Port, PortError, PortUnavailable
 from storefront.services import invoice_issuing, invoice_requests
 from storefront.services.invoice_requests import InvoiceRefusal, InvoiceRefused
 from storefront.services.invoices import settle
@@ -237,3 +238,32 @@ def test_port_unavailable_is_not_a_failure_even_for_red_forms(tenants, monkeypat
         invoice_issuing.advance_order(order.id)
     red = invoices(a, order.id)[1]
     assert (red.kind, red.state, red.red_form_number) == ("red", "requested", None)
+
+
+def test_an_issued_invoice_whose_files_cannot_be_fetched_stays_issued(tenants, monkeypatch):
+    a = tenants.a
+    set_up(a, mode="async")
+    order = domestic_order(a)
+    ask(a, order)
+    with tenant_context(a.tenant.id):
+        sandbox = type(registry.get(Port.INVOICE, a.tenant.id))
+    query = sandbox.query
+
+    def without_files(self, request_id):
+        return dataclasses.replace(query(self, request_id), files=())
+
+    def gone(self, number):
+        raise PortError("not_found", "the provider lost the files")
+
+    monkeypatch.setattr(sandbox, "query", without_files)
+    monkeypatch.setattr(sandbox, "download", gone)
+    invoice_issuing.invoice_upkeep()
+    (invoice,) = invoices(a, order.id)
+    assert invoice.state == "issued" and invoice.number  # the bureau issued it: not failed
+    with tenant_context(a.tenant.id):
+        actions = db.session.scalars(
+            select(InvoiceEvent.action).where(InvoiceEvent.invoice_id == invoice.id)
+        ).all()
+        names = {file.name for file in invoice.files}
+    assert "download_failed" in actions
+    assert {f"{invoice.number}.pdf", f"{invoice.number}.xml"} <= names  # ours, rendered
