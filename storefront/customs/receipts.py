@@ -122,8 +122,8 @@ def _receipt(kind: DocumentKind, item: etree._Element, fields: dict[str, str]) -
         raise ReceiptError(f"a {local} lacks {', '.join(missing)}")
     if not status.lstrip("-").isdigit():
         raise ReceiptError(f"a {local} has returnStatus {status!r}, not a number")
-    if len(time) != 17 or not time.isdigit():
-        raise ReceiptError(f"a {local} has returnTime {time!r}, not 17 digits")
+    if not _is_stamp(time):
+        raise ReceiptError(f"a {local} has returnTime {time!r}, not 17 digits of a moment")
     return Receipt(
         kind=kind,
         key=business_key(kind, **values),

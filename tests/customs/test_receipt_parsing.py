@@ -89,7 +89,7 @@ def test_a_batch_of_several_documents_and_statuses():
 @pytest.mark.parametrize("prefix", ["", "ceb", "x"])
 def test_any_prefix_is_read_by_namespace(prefix):
     (only,) = parse_receipts(
-        ceb622(inventory_return("KJ1", "2", "2" * 17, prefix=prefix), prefix=prefix)
+        ceb622(inventory_return("KJ1", "2", "20261130120000000", prefix=prefix), prefix=prefix)
     )
     assert only.key == "KJ1"
 
@@ -102,7 +102,7 @@ def test_dxp_envelope_is_opened(prefix):
 
 
 def test_a_bom_is_fine_bare_and_enveloped():
-    content = b"\xef\xbb\xbf" + ceb622(inventory_return("KJ1", "800", "3" * 17))
+    content = b"\xef\xbb\xbf" + ceb622(inventory_return("KJ1", "800", "20261130120000000"))
     assert parse_receipts(content)[0].return_status == "800"
     assert parse_receipts(b"\xef\xbb\xbf" + dxp(content))[0].return_status == "800"
 
@@ -120,6 +120,8 @@ def test_a_bom_is_fine_bare_and_enveloped():
         (ceb622(inventory_return("KJ1", "", "2" * 17)), "returnStatus"),
         (ceb622(inventory_return("KJ1", "ok", "2" * 17)), "not a number"),
         (ceb622(inventory_return("KJ1", "2", "2026")), "17 digits"),
+        (ceb622(inventory_return("KJ1", "2", "20261399093100000")), "of a moment"),
+        (ceb622(inventory_return("KJ1", "2", "2026030109310000\u0661")), "of a moment"),
         (dxp(b"not xml"), "well-formed"),
         (b'<DxpMsg xmlns="http://www.chinaport.gov.cn/dxp" ver="1.0"/>', "no Data"),
         (dxp(b"x").replace(b"eA==", b"!!!"), "Base64"),
