@@ -3,6 +3,7 @@
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -97,3 +98,24 @@ def _wait(base: str, timeout: float = 20) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not start")
+
+
+def repeat(step, seconds: float) -> float:
+    """Run `step` (it returns units done, seconds taken) until `seconds` are spent; units/s."""
+    units = spent = 0.0
+    while spent < seconds:
+        done, took = step()
+        units, spent = units + done, spent + took
+    return units / spent
+
+
+def compare(
+    label: str, product: list[float], reference: str, alone: list[float], unit: str, digits=0
+) -> str:
+    """Return the median rate, its reference's, and how many times longer the product takes."""
+    rate, base = statistics.median(product), statistics.median(alone)
+    ratio = base / rate
+    return (
+        f"{label}: {rate:,.{digits}f} {unit} · {reference}: {base:,.{digits}f} {unit} · "
+        f"×{ratio:.{digits + 1}f}"
+    )

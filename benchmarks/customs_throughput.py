@@ -27,7 +27,7 @@ from lxml import etree
 from lxml.builder import ElementMaker
 from sqlalchemy import event
 
-from benchmarks._setup import machine, migrated_app
+from benchmarks._setup import compare, machine, migrated_app, repeat
 from plugins.customs.signer import XmlDsigSigner
 from storefront.customs.receipts import parse_receipts
 from storefront.customs.schema import XSD, hardened_parser, schema_problems
@@ -148,15 +148,6 @@ def unsigned_messages(declaration: ceb.OrderDeclaration, now: datetime):
             yield kind, head.guid, messages.inventory_message(declaration, head, declared_on)
         else:
             yield kind, head.guid, builders[kind](declaration, head)
-
-
-def repeat(step, seconds: float) -> float:
-    """Run `step` (it returns units done, seconds taken) until `seconds` are spent; units/s."""
-    units = spent = 0.0
-    while spent < seconds:
-        done, took = step()
-        units, spent = units + done, spent + took
-    return units / spent
 
 
 def message_rates(seconds: float) -> tuple[list[float], list[float]]:
@@ -338,12 +329,6 @@ def receipt_rates(seconds: float) -> tuple[dict[str, list[float]], dict[str, flo
             statements = {label: bench.per_receipt(label) for label in ("fresh", "again")}
             db.engine.dispose()
     return rates, statements
-
-
-def compare(label: str, product: list[float], reference: str, alone: list[float], unit: str):
-    """Return the median rate, its reference's, and how many times longer the product takes."""
-    rate, base = statistics.median(product), statistics.median(alone)
-    return f"{label}: {rate:,.0f} {unit} · {reference}: {base:,.0f} {unit} · ×{base / rate:.1f}"
 
 
 def main() -> None:

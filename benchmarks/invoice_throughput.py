@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from weasyprint import HTML
 
-from benchmarks._setup import machine
+from benchmarks._setup import compare, machine, repeat
 from storefront.documents.einvoice import render_invoice_html, render_invoice_pdf
 from storefront.domain.invoices.document import InvoiceDocument, Party, from_draft
 from storefront.domain.invoices.lines import ItemIn, draft_blue, draft_red
@@ -49,15 +49,6 @@ def invoice() -> InvoiceDocument:
         drawer="王小明",
         remark="订单号 DM202405010001",
     )
-
-
-def repeat(step, seconds: float) -> float:
-    """Run `step` (it returns units done, seconds taken) until `seconds` are spent; units/s."""
-    units = spent = 0.0
-    while spent < seconds:
-        done, took = step()
-        units, spent = units + done, spent + took
-    return units / spent
 
 
 def bare_lines(items) -> list[tuple]:
@@ -130,12 +121,6 @@ def pdf_rates(seconds: float) -> tuple[list[float], list[float]]:
     return products, references
 
 
-def compare(label: str, product: list[float], reference: str, alone: list[float], unit: str):
-    """Return the median rate, its reference's, and how many times longer the product takes."""
-    rate, base = statistics.median(product), statistics.median(alone)
-    return f"{label}: {rate:,.1f} {unit} · {reference}: {base:,.1f} {unit} · ×{base / rate:.2f}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0)
@@ -150,11 +135,11 @@ def main() -> None:
         f"red {statistics.median(drafts['red']):,.0f} drafts/s"
     )
     summary.append(
-        compare("blue + red drafts", both, "bare arithmetic of both", drafts["bare"], "pairs/s")
+        compare("blue + red drafts", both, "bare arithmetic of both", drafts["bare"], "pairs/s", 1)
     )
     print(summary[-1])
     pdfs, bare = pdf_rates(seconds)
-    summary.append(compare("invoice PDFs", pdfs, "bare WeasyPrint, same HTML", bare, "PDFs/s"))
+    summary.append(compare("invoice PDFs", pdfs, "bare WeasyPrint, same HTML", bare, "PDFs/s", 1))
     print(summary[-1])
     print(f"\nsummary (medians of {REPETITIONS} interleaved repetitions of {seconds:g} s)")
     print("\n".join(f"  {line}" for line in summary))
