@@ -4,15 +4,18 @@ Behaves as Nuonuo, Baiwang or Aisino do with today's fully digitalised invoices 
 §7): a request is accepted under the caller's serial (the same serial again is the same
 request, unless that one failed: then it is a new attempt), answers `pending` until the
 delay passed, then `issued` with a 20-digit number and the invoice's XML, or `failed`. A red
-invoice needs a confirmed red-letter form for its blue one. Callbacks are signed with an HMAC
-of the tenant's own secret; the sandbox sends none over the network, `callback_for` gives
-what one would carry. Failures on demand: reject, unavailable (plugins/sandbox/base.py), and
+invoice needs a confirmed red-letter form for its blue one: confirmed at once for a personal
+buyer; an enterprise buyer confirms it itself, so it is `pending` until the delay passed, then
+`confirmed` (or `refused` when told to reject). Callbacks are signed with an HMAC of the
+tenant's own secret; the sandbox sends none over the network, `callback_for` gives what one
+would carry. Failures on demand: reject, unavailable (plugins/sandbox/base.py), and
 credit-line exhaustion (授信额度不足) and drawer-login expiry (登录失效).
 """
 
 import hashlib
 import hmac
 import json
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -111,8 +114,9 @@ class SandboxInvoiceProvider(Sandbox):
         return InvoiceResult(request_id, "issued", record["serial"], number, issued_at, files)
 
     def red_confirm(self, blue_number: str, reason: str) -> RedForm:
-        """Fill (or find) the confirmation form of an issued blue invoice; confirmed at once,
-        as for a seller-initiated form on a personal buyer's invoice."""
+        """Fill the confirmation form of an issued blue invoice, or find the one filled (one
+        form a blue invoice, so the same red invoice asking again never makes a second one);
+        once its refusal was answered, asking again fills a new form (the seller's retry)."""
         self.check_available()
         if self.provider_failure == "login":
             raise PortError(*PROVIDER_FAILURES["login"])
@@ -124,9 +128,32 @@ class SandboxInvoiceProvider(Sandbox):
         try:
             form = self.stores["forms"].get(blue_number)
         except PortError:
-            form = {"number": f"{int(blue['id'][16:32], 16) % 10**20:020d}", "reason": reason}
+            form = None
+        if form is None or (form["told"] and self._form_state(form) == "refused"):
+            form = self._new_form(blue, reason)
             self.stores["forms"].put(blue_number, form)
-        return RedForm(form["number"], form["reason"], "confirmed")
+        state = self._form_state(form)
+        if state == "refused":  # answered once; the next call is the seller's new form
+            self.stores["forms"].put(blue_number, {**form, "told": True})
+        return RedForm(form["number"], form["reason"], state)
+
+    def _new_form(self, blue: dict, reason: str) -> dict:
+        """SPEC §7: a seller-filled form on a person's invoice is confirmed at once; an
+        enterprise buyer (a tax ID) confirms it itself, after the delay, or refuses it when the
+        failure mode says reject."""
+        enterprise = bool(blue["buyer_tax_id"])
+        return {
+            "number": f"{uuid.uuid4().int % 10**20:020d}",
+            "reason": reason,
+            "ready_at": self.clock() + (self.delay if enterprise else 0),
+            "refused": enterprise and self.rejecting,
+            "told": False,
+        }
+
+    def _form_state(self, form: dict) -> str:
+        if not self.is_ready(form):
+            return "pending"
+        return "refused" if form["refused"] else "confirmed"
 
     def download(self, number: str) -> tuple[InvoiceFile, ...]:
         """Return the issued invoice's files."""

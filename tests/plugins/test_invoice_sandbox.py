@@ -217,3 +217,39 @@ def test_a_signed_body_that_is_not_a_result_is_refused():
     with pytest.raises(InvalidCallback) as refused:
         sandbox.parse_callback(body, sandbox._sign(body))
     assert refused.value.code == "bad_body"
+
+
+def enterprise_blue(sandbox, clock):
+    """An issued blue invoice of an enterprise buyer (a tax ID)."""
+    from dataclasses import replace
+
+    enterprise = replace(request("T1-O2-B1"), buyer=InvoiceParty("上海某某科技有限公司", "9" * 18))
+    request_id = sandbox.issue(enterprise)
+    clock.now += 60
+    return sandbox.query(request_id)
+
+
+def test_an_enterprise_buyers_form_is_pending_until_the_delay_then_confirmed():
+    clock = Clock()
+    sandbox = provider(clock)
+    blue = enterprise_blue(sandbox, clock)
+    form = sandbox.red_confirm(blue.number, "01")
+    assert form.state == "pending" and len(form.number) == 20
+    clock.now += 30
+    assert sandbox.red_confirm(blue.number, "01") == form  # asked again: the same form
+    clock.now += 30
+    assert sandbox.red_confirm(blue.number, "01") == RedForm(form.number, "01", "confirmed")
+
+
+def test_a_refused_form_is_answered_then_replaced_by_a_new_one_when_asked_again(tmp_path):
+    clock = Clock()
+    blue = enterprise_blue(provider(clock, tmp_path), clock)
+    refusing = provider(clock, tmp_path, fail="reject")
+    first = refusing.red_confirm(blue.number, "01")
+    assert first.state == "pending"
+    clock.now += 60
+    assert refusing.red_confirm(blue.number, "01") == RedForm(first.number, "01", "refused")
+    again = provider(clock, tmp_path).red_confirm(blue.number, "01")  # the buyer now agrees
+    assert again.number != first.number and again.state == "pending"
+    clock.now += 60
+    assert provider(clock, tmp_path).red_confirm(blue.number, "01").state == "confirmed"
