@@ -87,6 +87,10 @@ class InvoiceRequest(TenantScoped, db.Model):
     title_tax_id: Mapped[str] = mapped_column(String(18), default="")
     medium: Mapped[str] = mapped_column(String(10), default="electronic")  # | paper (once)
     state: Mapped[str] = mapped_column(String(10), default="waiting")  # RequestState
+    # seed 003 §四: asking to change an issued electronic invoice to paper waits for the
+    # merchant's review: "" never asked, requested, approved, declined (with the merchant's note)
+    paper_state: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    paper_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # a red-letter reason owed to the current blue invoice by an exchange (seed 003 §七.1)
     redo_reason: Mapped[str | None] = mapped_column(String(2), nullable=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

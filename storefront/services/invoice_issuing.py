@@ -29,6 +29,8 @@ from storefront.tenancy import require_tenant_id, tenant_context
 logger = logging.getLogger(__name__)
 
 S = InvoiceState
+# the timeline's action for each state a red-letter form is answered in (SPEC §7)
+RED_FORM_ACTIONS = {"confirmed": "red_form", "refused": "red_form_refused"}
 
 
 def provider():
@@ -49,8 +51,10 @@ def issue(invoice_id: int) -> None:
         return
     settings, adapter = current_settings(), provider()
     try:
-        if invoice.kind == "red" and invoice.red_form_number is None:
-            _confirm_red_form(invoice, adapter)
+        unconfirmed = invoice.kind == "red" and invoice.red_form_state != "confirmed"
+        if unconfirmed and not _confirm_red_form(invoice, adapter):
+            db.session.commit()  # pending: the sweep asks again; refused: failed
+            return
         request_id = adapter.issue(provider_request(invoice, settings))
     except PortUnavailable as down:
         _unreachable(invoice, "issue", down)
@@ -66,13 +70,25 @@ def issue(invoice_id: int) -> None:
         collect(invoice_id)
 
 
-def _confirm_red_form(invoice: Invoice, adapter) -> None:
+def _confirm_red_form(invoice: Invoice, adapter) -> bool:
+    """Fill (or ask again about) the red invoice's form; return whether it is confirmed.
+
+    SPEC §7: an enterprise buyer confirms the form itself, so it may be pending for a while
+    (the red invoice waits, written) or refused (the red invoice fails; the blue stays valid).
+    The provider keeps one form per blue invoice, so asking again never fills a second one.
+    """
     form = adapter.red_confirm(invoice.original.number, invoice.red_form_reason)
+    known = (invoice.red_form_number, invoice.red_form_state)
     invoice.red_form_number, invoice.red_form_state = form.number, form.state
     # SPEC §7: the red invoice's remark names the blue invoice's number and the form's
     invoice.remark = remark_for_red(invoice.original.number, form.number)
-    log(invoice, SYSTEM, "red_form", invoice.state, invoice.state, {"number": form.number})
+    if (form.number, form.state) != known:  # the timeline shows each change, not each poll
+        action = RED_FORM_ACTIONS.get(form.state, "red_form_pending")
+        log(invoice, SYSTEM, action, invoice.state, invoice.state, {"number": form.number})
+    if form.state == "refused":
+        _fail(invoice, "red_form_refused", "购方拒绝了红字发票信息确认单")
     db.session.flush()
+    return form.state == "confirmed"  # any other answer: still waiting for the buyer
 
 
 def collect(invoice_id: int) -> bool:

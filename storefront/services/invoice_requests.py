@@ -8,13 +8,14 @@ from sqlalchemy import select, update
 from storefront.domain.errors import Refused
 from storefront.domain.invoices.taxpayer import normalise_tax_id, tax_id_problem
 from storefront.extensions import db
-from storefront.models import InvoiceRequest, InvoiceTitle, Order
+from storefront.models import Invoice, InvoiceRequest, InvoiceTitle, Order
 from storefront.models.types import utcnow
 from storefront.services.errors import NotFound
 from storefront.services.invoice_issuing import advance_order
 from storefront.services.invoice_settings import current_settings, eligible
-from storefront.services.invoices import UNSETTLED, invoices_of, request_of
+from storefront.services.invoices import UNSETTLED, InvoiceState, invoices_of, log, request_of
 from storefront.services.locks import locked
+from storefront.services.notifications import notify
 
 TITLE_KINDS = ("personal", "enterprise")
 
@@ -26,6 +27,19 @@ class InvoiceRefusal(StrEnum):
     BAD_TITLE = "invoice_bad_title"  # a name; an enterprise also a valid tax ID
     IN_PROGRESS = "invoice_in_progress"  # seed 003 §四: not while an invoice is being issued
     PAPER_FINAL = "invoice_paper_final"  # seed 003 §四: once, and paper never goes back
+    PAPER_PENDING = "invoice_paper_pending"  # asked already: the merchant reviews it
+    PAPER_DECLINED = "invoice_paper_declined"  # once per order: a declined request stands
+    NO_PAPER_REQUEST = "invoice_no_paper_request"  # nothing waits for the merchant's review
+    NO_REASON = "invoice_no_reason"  # a declined request tells the shopper why
+
+
+class PaperState(StrEnum):
+    """Where the shopper's change to paper stands (seed 003 §四: the merchant reviews it)."""
+
+    NONE = ""
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
 
 
 class InvoiceRefused(Refused):
@@ -142,14 +156,80 @@ def change_title(order_id: int, kind: str, name: str, tax_id: str = "") -> None:
 
 
 def ask_paper(order_id: int) -> None:
-    """Turn the order's invoice to paper, once (seed 003 §四): an issued electronic invoice is
-    reversed and a paper one issued. Commit."""
+    """Ask to turn the order's invoice to paper, once (seed 003 §四 换纸质逻辑); commit.
+
+    Not while an invoice is being issued. Once the electronic invoice is issued the request
+    waits for the merchant's review (`approve_paper` reverses it); before that nothing is
+    reversed, so the invoice is simply issued on paper.
+    """
     request = _open_request(order_id)
     if request.medium == "paper":
         raise InvoiceRefused(InvoiceRefusal.PAPER_FINAL)
-    request.medium, request.updated_at = "paper", utcnow()
+    if request.paper_state == PaperState.REQUESTED:
+        raise InvoiceRefused(InvoiceRefusal.PAPER_PENDING)
+    if request.paper_state == PaperState.DECLINED:
+        raise InvoiceRefused(InvoiceRefusal.PAPER_DECLINED)
+    if _issued_blue(order_id) is None:
+        request.medium = "paper"  # nothing issued to reverse: no review needed
+    else:
+        request.paper_state = PaperState.REQUESTED
+    request.updated_at = utcnow()
     db.session.commit()
     advance_order(order_id)
+
+
+def approve_paper(order_id: int, who: str) -> None:
+    """Approve the shopper's paper request: the electronic invoice is reversed (red, reason 01)
+    and a paper one issued (seed 003 §四); commit."""
+    order, request = _paper_review(order_id)
+    request.medium, request.paper_state, request.updated_at = "paper", PaperState.APPROVED, utcnow()
+    _log_review(order.id, who, "paper_approved", {})
+    db.session.commit()
+    advance_order(order.id)
+
+
+def decline_paper(order_id: int, reason: str, who: str) -> None:
+    """Decline the shopper's paper request with the merchant's reason, told to the shopper; the
+    electronic invoice stays; commit."""
+    reason = " ".join(reason.split())[:200]
+    if not reason:
+        raise InvoiceRefused(InvoiceRefusal.NO_REASON)
+    order, request = _paper_review(order_id)
+    request.paper_state, request.paper_note = PaperState.DECLINED, reason
+    request.updated_at = utcnow()
+    _log_review(order.id, who, "paper_declined", {"note": reason})
+    notify(
+        order.shopper_id,
+        f"invoice-paper:{order.id}",  # one request per order, so one answer
+        "invoice_paper_declined",
+        {"order_id": order.id, "number": order.number, "reason": reason},
+    )
+    db.session.commit()
+
+
+def _paper_review(order_id: int) -> tuple[Order, InvoiceRequest]:
+    """The order and its request, locked, with a paper request awaiting review."""
+    order = locked(Order, order_id)
+    if order is None:
+        raise NotFound("Order")
+    request = request_of(order_id)
+    if request is None or request.paper_state != PaperState.REQUESTED:
+        raise InvoiceRefused(InvoiceRefusal.NO_PAPER_REQUEST)
+    return order, request
+
+
+def _log_review(order_id: int, who: str, action: str, answer: dict) -> None:
+    """Put the review on the timeline of the electronic invoice it concerns."""
+    blue = _issued_blue(order_id)
+    if blue is not None:
+        log(blue, who, action, blue.state, blue.state, answer or None)
+
+
+def _issued_blue(order_id: int) -> Invoice | None:
+    return next(
+        (i for i in invoices_of(order_id) if i.kind == "blue" and i.state == InvoiceState.ISSUED),
+        None,
+    )
 
 
 def _open_request(order_id: int) -> InvoiceRequest:

@@ -199,6 +199,9 @@ def test_paper_once_reverses_the_electronic_invoice_and_never_goes_back(tenants)
     ask(a, order)
     with tenant_context(a.tenant.id):
         invoice_requests.ask_paper(order.id)
+    assert summary(a, order)[0][:2] == ("blue", "issued")  # the merchant reviews it first
+    with tenant_context(a.tenant.id):
+        invoice_requests.approve_paper(order.id, "staff:1 王店长")
     first, red, paper = invoices(a, order.id)
     assert (first.medium, red.medium, paper.medium) == ("electronic", "electronic", "paper")
     assert (paper.state, paper.cause, red.red_form_reason) == ("issued", "paper", "01")
