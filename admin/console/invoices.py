@@ -15,7 +15,8 @@ from storefront.extensions import db
 from storefront.input_hardening import page_number
 from storefront.queries import invoices as invoice_queries
 from storefront.queries import orders as order_queries
-from storefront.services import invoice_issuing
+from storefront.services import invoice_issuing, invoice_requests
+from storefront.services.invoice_requests import InvoiceRefused, PaperState
 from storefront.services.invoice_settings import current_settings, eligible
 from storefront.services.invoices import UNSETTLED, invoices_of, request_of
 
@@ -51,11 +52,21 @@ EVENT_LABELS = {
     "issued": _l("Issued"),
     "failed": _l("Refused by the provider"),
     "red_form": _l("Red-letter form confirmed"),
+    "red_form_pending": _l("Red-letter form awaiting the buyer's confirmation"),
+    "red_form_refused": _l("Red-letter form refused by the buyer"),
+    "paper_approved": _l("Paper invoice approved"),
+    "paper_declined": _l("Paper invoice declined"),
     "reversed": _l("Reversed"),
     "unreachable": _l("Provider unreachable, asked again later"),
     "download_failed": _l("Issued; the provider's own files could not be fetched"),
     "callback": _l("Provider callback"),
     "retried": _l("Retried"),
+}
+# The red-letter form's states (SPEC §7: an enterprise buyer confirms it itself)
+RED_FORM_STATES = {
+    "pending": _l("Awaiting the buyer's confirmation"),
+    "confirmed": _l("Confirmed"),
+    "refused": _l("Refused by the buyer"),
 }
 WORDS = {
     "state": STATE_LABELS,
@@ -64,11 +75,13 @@ WORDS = {
     "red_reason": RED_REASONS,
     "medium": MEDIUM_LABELS,
     "event": EVENT_LABELS,
+    "red_form": RED_FORM_STATES,
 }
 
 
 def word(group: str, code: str | None) -> str:
-    """Name an invoice code of a group (state, kind, cause, red_reason, medium, event)."""
+    """Name an invoice code of a group (state, kind, cause, red_reason, medium, event,
+    red_form)."""
     return str(WORDS[group].get(code or "", code or "—"))
 
 
@@ -97,12 +110,15 @@ def export_invoices(fmt: str):
 def invoice(invoice_id: int):
     row = invoice_queries.invoice_or_404(invoice_id)
     reds = invoice_queries.reds_of(row.id)
+    current = row.kind == "blue" and row.state == "issued"
+    asked = request_of(row.order_id) if current else None
     return render_template(
         "admin/invoice.html",
         invoice=row,
         reds=reds,
         word=word,
-        can_reverse=row.kind == "blue" and row.state == "issued",
+        can_reverse=current,
+        paper_review=asked is not None and asked.paper_state == PaperState.REQUESTED,
     )
 
 
@@ -167,15 +183,49 @@ def issue_order_invoice(order_id: int):
     return _outcome(written[-1])
 
 
+@bp.route(
+    "/orders/<int:order_id>/invoices/paper/<any(approve, decline):decision>", methods=["POST"]
+)
+def review_paper_invoice(order_id: int, decision: str):
+    row = order_queries.console_order_or_404(order_id)
+    back = redirect(url_for("console.order", order_id=row.id) + "#invoices-box")
+    note = " ".join(request.form.get("note", "").split())[:200]
+    if decision == "decline" and not note:
+        flash(_("Say why the paper invoice is declined: the shopper is told."), "error")
+        return back
+    if request.form.get("confirmed") != "y":  # approving reverses the invoice: ask first
+        action = f"paper_{decision}"
+        return render_template(
+            "admin/invoice_confirm.html", order=row, action=action, note=note, word=word
+        )
+    try:
+        if decision == "approve":
+            invoice_requests.approve_paper(row.id, _who())
+        else:
+            invoice_requests.decline_paper(row.id, note, _who())
+    except InvoiceRefused:
+        flash(_("No paper invoice request of this order awaits a review."), "error")
+        return back
+    done = {
+        "approve": _("Approved: the electronic invoice is reversed and a paper one issued."),
+        "decline": _("Declined: the shopper is told why."),
+    }
+    flash(done[decision], "success")
+    return back
+
+
 @bp.context_processor
 def _order_page_words() -> dict:
     return {"order_invoices": order_invoices}
 
 
 def order_invoices(order) -> dict:
-    """Return the order page's invoice box: the request, the invoices, whether one is missing."""
+    """Return the order page's invoice box: the request, whether its change to paper awaits
+    the merchant's review, the invoices, whether one is missing."""
+    asked = request_of(order.id)
     return {
-        "invoice_request": request_of(order.id),
+        "invoice_request": asked,
+        "paper_review": asked is not None and asked.paper_state == PaperState.REQUESTED,
         "order_invoices": invoices_of(order.id),
         "invoice_missing": missing_invoice(order),
         "invoice_word": word,

@@ -129,7 +129,7 @@ class SandboxInvoiceProvider(Sandbox):
             form = self.stores["forms"].get(blue_number)
         except PortError:
             form = None
-        if form is None or (form["told"] and self._form_state(form) == "refused"):
+        if form is None or (form.get("told") and self._form_state(form) == "refused"):
             form = self._new_form(blue, reason)
             self.stores["forms"].put(blue_number, form)
         state = self._form_state(form)
@@ -151,9 +151,10 @@ class SandboxInvoiceProvider(Sandbox):
         }
 
     def _form_state(self, form: dict) -> str:
-        if not self.is_ready(form):
+        # a form kept on disk by an earlier sandbox has no wait: it was confirmed when filled
+        if self.clock() < form.get("ready_at", 0):
             return "pending"
-        return "refused" if form["refused"] else "confirmed"
+        return "refused" if form.get("refused") else "confirmed"
 
     def download(self, number: str) -> tuple[InvoiceFile, ...]:
         """Return the issued invoice's files."""

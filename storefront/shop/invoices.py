@@ -16,7 +16,7 @@ from storefront.models import Invoice, InvoiceFile
 from storefront.queries import orders as order_queries
 from storefront.services import invoice_requests
 from storefront.services.errors import NotFound
-from storefront.services.invoice_requests import InvoiceRefused
+from storefront.services.invoice_requests import InvoiceRefused, PaperState
 from storefront.services.invoice_settings import current_settings, eligible
 from storefront.services.invoices import UNSETTLED, invoices_of, request_of
 from storefront.shop import bp
@@ -32,6 +32,11 @@ STATE_LABELS = {
 }
 KIND_LABELS = {"blue": _l("Invoice"), "red": _l("Red invoice")}
 MEDIUM_LABELS = {"electronic": _l("Electronic"), "paper": _l("Paper")}
+# seed 003 §四: once the electronic invoice is issued, the change to paper is reviewed
+PAPER_ASKED = {
+    True: _l("Paper invoice requested. The store reviews it; you are told its answer here."),
+    False: _l("Paper invoice requested. The store posts it to your delivery address."),
+}
 
 
 class TitleForm(FlaskForm):
@@ -109,11 +114,14 @@ def change_invoice_title(order_id: int):
 @login_required
 def paper_invoice(order_id: int):
     row = order_queries.shopper_order_or_404(current_user, order_id)
-    return _act(
-        row.id,
-        lambda: invoice_requests.ask_paper(row.id),
-        _("Paper invoice requested. The store posts it to your delivery address."),
-    )
+    try:
+        invoice_requests.ask_paper(row.id)
+    except InvoiceRefused as refused:
+        flash(refusal_message(refused), "error")
+    else:
+        reviewed = request_of(row.id).paper_state == PaperState.REQUESTED
+        flash(PAPER_ASKED[reviewed], "success")
+    return redirect(url_for("shop.order", order_id=row.id) + "#invoice")
 
 
 @bp.route("/orders/<int:order_id>/invoices/<int:invoice_id>.<any(pdf, xml):invoice_format>")
@@ -155,9 +163,14 @@ def order_invoicing(order) -> dict:
 
 
 def invoice_state_text(invoice: Invoice) -> str:
-    """Name the invoice's state; a failed one with the reason in the shopper's words."""
+    """Name the invoice's state; a failed one with the reason in the shopper's words, a red
+    one waiting for the (enterprise) buyer to confirm its red-letter form as such."""
     if invoice.state == "failed":
         return f"{STATE_LABELS['failed']}（{invoice_failure_text(invoice.failure_code)}）"
+    # SPEC §7: an enterprise buyer confirms the red-letter form itself
+    form = (invoice.kind, invoice.state, invoice.red_form_state)
+    if form == ("red", "requested", "pending"):
+        return _("Red-letter form awaiting the buyer's confirmation")
     return str(STATE_LABELS.get(invoice.state, invoice.state))
 
 

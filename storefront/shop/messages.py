@@ -112,6 +112,12 @@ def invoice_messages() -> dict[str, str]:
         InvoiceRefusal.PAPER_FINAL: _(
             "This order already has a paper invoice; a paper invoice cannot go back to electronic."
         ),
+        InvoiceRefusal.PAPER_PENDING: _(
+            "A paper invoice was already requested for this order; the store is reviewing it."
+        ),
+        InvoiceRefusal.PAPER_DECLINED: _(
+            "The store declined the paper invoice for this order; it can be asked once only."
+        ),
     }
 
 
@@ -120,6 +126,7 @@ def invoice_messages() -> dict[str, str]:
 INVOICE_FAILURES = {
     "credit_exhausted": _l("the store's invoicing credit line is used up"),
     "login_expired": _l("the store's invoicing login has expired"),
+    "red_form_refused": _l("the buyer refused the red-letter confirmation form"),
 }
 
 
@@ -156,6 +163,12 @@ def notification_text(note) -> str:
             "Invoice issued: order %(number)s, invoice number %(invoice)s.",
             number=params.get("number"),
             invoice=params.get("invoice"),
+        )
+    if note.kind == "invoice_paper_declined":
+        return _(
+            "The store declined the paper invoice for order %(number)s: %(reason)s",
+            number=params.get("number"),
+            reason=params.get("reason"),
         )
     if note.kind == "registration":
         return _(

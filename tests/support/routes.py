@@ -103,3 +103,4 @@ OBJECT_IDS["invoice_id"] = lambda store: _swept_invoice(store).id
 OBJECT_IDS["file_id"] = lambda store: _swept_invoice(store).files[0].id
 OBJECT_IDS["title_id"] = _invoice_title
 PLAIN_ARGUMENTS["invoice_format"] = "xml"
+PLAIN_ARGUMENTS["decision"] = "approve"

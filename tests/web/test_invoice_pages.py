@@ -245,6 +245,9 @@ def test_title_change_reissues_and_paper_is_asked_once(client, tenants):
     page = client.get(url, headers=ZH).get_data(as_text=True)
     assert "已红冲" in page and "红字发票" in page and 'id="ask-paper"' in page
     client.post(f"{url}/invoice/paper")
+    assert request_row(a, order).paper_state == "requested"  # the merchant reviews it first
+    with tenant_context(a.tenant.id):
+        invoice_requests.approve_paper(order.id, "staff")
     assert request_row(a, order).medium == "paper"
     assert invoices(a, order.id)[-1].medium == "paper"
     again = client.post(f"{url}/invoice/paper", follow_redirects=True, headers=ZH)
