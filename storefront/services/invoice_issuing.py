@@ -213,8 +213,9 @@ def accept_callback(result: InvoiceResult) -> int | None:
 
 
 def invoice_upkeep() -> dict[str, int]:
-    """In every active store: ask again for invoices an outage or a crash left written, and
-    collect the results of accepted ones (asynchronous mode: seed 003 §三)."""
+    """In every active store: ask again for invoices an outage, a crash or a red-letter form
+    awaiting the buyer left written, and collect the results of accepted ones (asynchronous
+    mode: seed 003 §三)."""
     counts = {"asked": 0, "collected": 0, "failed": 0}
     stores = db.session.scalars(select(Tenant.id).where(Tenant.active)).all()
     for tenant_id in stores:
