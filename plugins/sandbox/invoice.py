@@ -151,8 +151,7 @@ class SandboxInvoiceProvider(Sandbox):
         }
 
     def _form_state(self, form: dict) -> str:
-        # a form kept on disk by an earlier sandbox has no wait: it was confirmed when filled
-        if self.clock() < form.get("ready_at", 0):
+        if self.clock() < form["ready_at"]:
             return "pending"
         return "refused" if form.get("refused") else "confirmed"
 

@@ -27,9 +27,15 @@ PHONE = {
 
 
 @pytest.fixture(scope="session")
-def live_app(database_url, app, stripe_server):  # `app` has migrated the schema
+def live_app(database_url, app, stripe_server, tmp_path_factory):  # `app` migrated the schema
+    sandbox_dir = str(tmp_path_factory.mktemp("live-sandbox"))  # no records of earlier runs
     return create_app(
-        app_config(database_url, WTF_CSRF_ENABLED=True, STRIPE_API_BASE=stripe_server)
+        app_config(
+            database_url,
+            WTF_CSRF_ENABLED=True,
+            STRIPE_API_BASE=stripe_server,
+            SANDBOX_DIR=sandbox_dir,
+        )
     )
 
 

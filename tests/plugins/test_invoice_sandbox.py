@@ -253,11 +253,3 @@ def test_a_refused_form_is_answered_then_replaced_by_a_new_one_when_asked_again(
     assert again.number != first.number and again.state == "pending"
     clock.now += 60
     assert provider(clock, tmp_path).red_confirm(blue.number, "01").state == "confirmed"
-
-
-def test_a_form_kept_by_an_earlier_sandbox_stays_confirmed(tmp_path):
-    clock = Clock()
-    sandbox = provider(clock, tmp_path)
-    blue = enterprise_blue(sandbox, clock)
-    sandbox.stores["forms"].put(blue.number, {"number": "1" * 20, "reason": "01"})
-    assert sandbox.red_confirm(blue.number, "01") == RedForm("1" * 20, "01", "confirmed")
