@@ -23,30 +23,7 @@ from storefront.tenancy import system_context, tenant_context
 from tests.support import factories
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
-ENTERPRISE = {
-    "enterprise_code": "3105960ABC",
-    "enterprise_name": "上海跨境电商有限公司",
-    "platform_code": "3105960KJY",
-    "platform_name": "跨境优选平台",
-    "payment_code": "31222699S7",
-    "payment_name": "测试支付",
-    "logistics_code": "3122480063",
-    "logistics_name": "测试物流",
-    "agent_code": "3122260001",
-    "agent_name": "测试报关",
-    "customs_code": "2249",
-    "port_code": "2249",
-    "trade_mode": "1210",
-    "traf_mode": "Y",
-    "ems_no": "T2249W000158",
-    "area_code": "3122W60012",
-    "area_name": "洋山保税仓",
-    "loct_no": "",
-    "traf_no": "",
-    "voyage_no": "",
-    "bill_no": "",
-    "dxp_id": "",
-}
+ENTERPRISE = factories.ENTERPRISE_FILING
 PRODUCT = {
     "hs_code": "3304990099",
     "record_no": "REC000001",

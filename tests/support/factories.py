@@ -36,6 +36,31 @@ from storefront.tenancy import tenant_context
 PASSWORD = "correct horse battery"
 VALID_IDS = ("11010519491231002X", "110101199003077731", "440308199901011234")
 _seq = itertools.count(1)
+# A store's enterprise filing as a merchant types it: bonded stock (1210), valid codes.
+ENTERPRISE_FILING = {
+    "enterprise_code": "3105960ABC",
+    "enterprise_name": "上海跨境电商有限公司",
+    "platform_code": "3105960ABC",
+    "platform_name": "跨境优选平台",
+    "payment_code": "31222699S7",
+    "payment_name": "测试支付有限公司",
+    "logistics_code": "3122480063",
+    "logistics_name": "测试物流有限公司",
+    "agent_code": "3105960ABC",
+    "agent_name": "上海跨境电商有限公司",
+    "customs_code": "2244",
+    "port_code": "2244",
+    "trade_mode": "1210",
+    "traf_mode": "Y",
+    "ems_no": "T2244W000001",
+    "area_code": "3122W60001",
+    "area_name": "洋山保税仓储有限公司",
+    "loct_no": "",
+    "traf_no": "",
+    "voyage_no": "",
+    "bill_no": "",
+    "dxp_id": "",
+}
 
 
 @dataclass
@@ -121,28 +146,8 @@ def product(
 
 def customs_filing(**values) -> CustomsFiling:
     """The store's enterprise filing: bonded stock (1210) with valid codes, approved."""
-    defaults = {
-        "enterprise_code": "3105960ABC",
-        "enterprise_name": "上海跨境电商有限公司",
-        "platform_code": "3105960ABC",
-        "platform_name": "跨境优选平台",
-        "payment_code": "31222699S7",
-        "payment_name": "测试支付有限公司",
-        "logistics_code": "3122480063",
-        "logistics_name": "测试物流有限公司",
-        "agent_code": "3105960ABC",
-        "agent_name": "上海跨境电商有限公司",
-        "customs_code": "2244",
-        "port_code": "2244",
-        "trade_mode": "1210",
-        "traf_mode": "Y",
-        "ems_no": "T2244W000001",
-        "area_code": "3122W60001",
-        "area_name": "洋山保税仓储有限公司",
-        "status": "approved",
-        "reviewed_by": "operator:test",
-    }
-    row = CustomsFiling(**{**defaults, **values})
+    approved = {"status": "approved", "reviewed_by": "operator:test"}
+    row = CustomsFiling(**{**ENTERPRISE_FILING, **approved, **values})
     db.session.add(row)
     db.session.flush()
     return row

@@ -13,23 +13,9 @@ from tests.web.test_chinese_pages import english_words
 
 CHINESE = {"Accept-Language": "zh-CN"}
 ENTERPRISE = {
+    **factories.ENTERPRISE_FILING,
     "enterprise_code": "3105960abc ",  # typed in lower case with a stray space: accepted
-    "enterprise_name": "上海跨境电商有限公司",
-    "platform_code": "3105960KJY",
-    "platform_name": "跨境优选平台",
-    "payment_code": "31222699S7",
-    "payment_name": "测试支付",
-    "logistics_code": "3122480063",
-    "logistics_name": "测试物流",
-    "agent_code": "3122260001",
-    "agent_name": "测试报关",
-    "customs_code": "2249",
-    "port_code": "2249",
-    "trade_mode": "1210",
-    "traf_mode": "Y",
-    "ems_no": "T2249W000158",
-    "area_code": "3122W60012",
-    "area_name": "洋山保税仓",
+    "ems_no": "T2244W000158",  # unlike the test store's filing: saving it is a change
 }
 PRODUCT = {
     "hs_code": "3304990099",
