@@ -105,7 +105,11 @@ def _step(declaration: CustomsDeclaration, order: Order) -> bool:
         if written:
             refresh_state(declaration, SYSTEM, Step.WRITTEN, {"documents": _kinds(written)})
             _checkpoint(declaration)  # written down before they leave
-            unsent = [doc for doc in current_documents(declaration) if doc.status == "sending"]
+            unsent = [
+                doc
+                for doc in current_documents(declaration)
+                if doc.status == DocumentStatus.SENDING
+            ]
             _send(declaration, unsent)
     return State(declaration.state) != State.RELEASED
 
@@ -186,7 +190,9 @@ def resend(declaration_id: int, who: str) -> None:
         raise NotFound("CustomsDeclaration")
     customs_documents.check_resendable(declaration)
     customs_documents.retake_quota(declaration.order)
-    rejected = [doc for doc in current_documents(declaration) if doc.status == "rejected"]
+    rejected = [
+        doc for doc in current_documents(declaration) if doc.status == DocumentStatus.REJECTED
+    ]
     for document in rejected:
         document.current = False
     kinds = tuple(DocumentKind(doc.kind) for doc in rejected)

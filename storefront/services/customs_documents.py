@@ -15,8 +15,9 @@ from storefront.domain.customs.messages import (
     waybill_message,
 )
 from storefront.domain.customs.receipts import DocumentKind, business_key
-from storefront.domain.customs.states import State, Step
+from storefront.domain.customs.states import DocumentStatus, State, Step
 from storefront.domain.errors import ErrorCode, Refused
+from storefront.domain.orders import OrderStatus
 from storefront.extensions import db
 from storefront.integrations import registry
 from storefront.models import (
@@ -133,9 +134,11 @@ def later_app_time(previous: datetime | None, now: datetime) -> datetime:
 
 def check_resendable(declaration: CustomsDeclaration) -> None:
     """Refuse a resend unless customs rejected a document of a still-paid order."""
-    if declaration.state != State.REJECTED or declaration.order.status != "paid":
+    if declaration.state != State.REJECTED or declaration.order.status != OrderStatus.PAID:
         raise Refused(ErrorCode.NOT_RESENDABLE)
-    if not any(doc.current and doc.status == "rejected" for doc in declaration.documents):
+    if not any(
+        doc.current and doc.status == DocumentStatus.REJECTED for doc in declaration.documents
+    ):
         raise Refused(ErrorCode.NOT_RESENDABLE)  # stopped before any document: nothing to fix
 
 

@@ -9,6 +9,7 @@ import logging
 from sqlalchemy import or_, select
 
 from storefront.domain.customs.states import DocumentStatus, State
+from storefront.domain.orders import OrderStatus
 from storefront.extensions import db
 from storefront.integrations import NotConfigured, registry
 from storefront.models import CustomsDeclaration, CustomsDocument, Order, Tenant
@@ -67,7 +68,7 @@ def due_declarations(order_number: str | None = None) -> list[tuple[int, int]]:
     query = (
         select(CustomsDeclaration.tenant_id, CustomsDeclaration.id)
         .join(Order, Order.id == CustomsDeclaration.order_id)
-        .where(Order.status == "paid", or_(CustomsDeclaration.state.in_(ACTIVE), unsent))
+        .where(Order.status == OrderStatus.PAID, or_(CustomsDeclaration.state.in_(ACTIVE), unsent))
         .order_by(CustomsDeclaration.id)
     )
     if order_number:
