@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.customs_throughput [--seconds 3]
 
-1. messages built + signed + validated per second: the four CEB messages of a 3-line 1210
+1. messages built + signed + validated per second: the four CEB messages of a 2-line 1210
    order, signed by the real XML-DSig signer and checked by `schema_problems`; reference:
    lxml XSD validation alone of the same signed messages;
 2. receipts ingested per second by `ingest` on PostgreSQL (bare CEB312/412/512/622, a 2 then
@@ -12,12 +12,12 @@ Each figure is the median of 3 interleaved repetitions of `--seconds` each.
 """
 
 import argparse
+import dataclasses
 import itertools
 import statistics
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -35,13 +35,12 @@ from storefront.domain.customs import declarations as ceb
 from storefront.domain.customs import messages
 from storefront.domain.customs.receipts import DocumentKind
 from storefront.domain.customs.states import DocumentStatus, State
-from storefront.domain.identity import check_char
 from storefront.extensions import db
 from storefront.models import CustomsDeclaration, CustomsDocument
 from storefront.services.customs_documents import document_key
 from storefront.services.customs_receipts import ingest
 from storefront.tenancy import tenant_context
-from tests.support import factories
+from tests.support import declarations, factories
 
 REPETITIONS = 3
 # A 2 and a 120 for each of 50 documents of a kind: 100 *Return elements, one full receipt
@@ -55,21 +54,6 @@ RECEIPT_TYPES = {
     DocumentKind.INVENTORY: ("CEB622Message", "InventoryReturn"),
 }
 CEB = ElementMaker(namespace=messages.NAMESPACE, nsmap={None: messages.NAMESPACE})
-FILING = ceb.EnterpriseFiling(
-    platform=ceb.Party("3101960001", "示例平台有限公司"),
-    enterprise=ceb.Party("3101960002", "示例电商有限公司"),
-    payment=ceb.Party("3101960003", "示例支付有限公司"),
-    logistics=ceb.Party("3101960004", "示例物流有限公司"),
-    agent=ceb.Party("3101960005", "示例报关有限公司"),
-    customs_code="2244",
-    port_code="2244",
-    trade_mode="1210",
-    traf_mode="W",
-    ems_no="T2244W000123",
-    area=ceb.Party("3101960006", "示例保税仓储有限公司"),
-    dxp_id="DXPENT0000012345",
-)
-BUYER = ceb.Person("张三", "11010519491231002" + check_char("11010519491231002"), "13800000000")
 
 
 def make_signer() -> XmlDsigSigner:
@@ -90,47 +74,15 @@ def make_signer() -> XmlDsigSigner:
     return XmlDsigSigner(key, certificate)
 
 
-def _line(gnum: int, price: str, quantity: int) -> ceb.DeclaredLine:
-    return ceb.DeclaredLine(
-        gnum=gnum,
-        sku=f"SKU-{gnum}",
-        name="保湿面霜",
-        model="50ml/瓶 品牌A 甘油",
-        hs_code="3304990099",
-        record_no=f"REC{gnum:04d}",
-        bar_code="4901234567894",
-        country="116",
-        unit="007",
-        unit1="035",
-        qty1=Decimal("0.05") * quantity,
-        quantity=quantity,
-        price=Decimal(price),
-        amount=Decimal(price) * quantity,
-    )
-
-
 def make_declaration(order_no: str, n: int, paid_at: datetime) -> ceb.OrderDeclaration:
-    """A consistent 3-line bonded order: 380.00 goods + 10.00 freight + 34.58 tax − 5.00."""
-    paid = Decimal("419.58")
-    return ceb.OrderDeclaration(
+    """The tests' consistent bonded order (tests/support/declarations.py) under its own numbers."""
+    order = declarations.make_declaration()
+    return dataclasses.replace(
+        order,
         order_no=order_no,
         cop_no=f"INV{n:012d}",
-        filing=FILING,
-        buyer_reg_no="shopper-17",
-        buyer=BUYER,
-        consignee=ceb.Consignee("张三", "13800000000", "上海市浦东新区世纪大道1号"),
-        lines=(_line(1, "100.00", 2), _line(2, "50.00", 2), _line(3, "80.00", 1)),
-        goods_value=Decimal("380.00"),
-        freight=Decimal("10.00"),
-        discount=Decimal("5.00"),
-        insured_fee=Decimal("0.00"),
-        tax_total=Decimal("34.58"),
-        actual_paid=paid,
-        payment=ceb.PaymentFacts(f"PAY{n:012d}", paid_at, paid, BUYER),
+        payment=dataclasses.replace(order.payment, transaction_id=f"PAY{n:012d}", paid_at=paid_at),
         logistics_no=f"YT{n:010d}",
-        gross_weight=Decimal("0.850"),
-        net_weight=Decimal("0.600"),
-        country="142",  # NOTES §3.2: the 1210 inventory head country is China
     )
 
 

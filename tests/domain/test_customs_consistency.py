@@ -24,7 +24,7 @@ from storefront.domain.customs.messages import (
 )
 from storefront.domain.customs.receipts import DocumentKind
 from storefront.domain.identity import check_char
-from tests.domain.test_customs_messages import (
+from tests.support.declarations import (
     BUYER_ID,
     DECLARED_ON,
     SENT,

@@ -11,7 +11,8 @@ from storefront.customs.inspection import inspect_files, read_records
 from storefront.customs.schema import schema_problems
 from storefront.domain.customs.declarations import Consignee
 from storefront.domain.customs.receipts import DocumentKind
-from tests.domain.test_customs_messages import all_messages, make_declaration, make_head
+from tests.domain.test_customs_messages import all_messages
+from tests.support.declarations import make_declaration, make_head
 
 SAMPLES = Path(__file__).parent.parent / "fixtures" / "customs"
 SAMPLE_NAMES = sorted(path.name for path in SAMPLES.glob("CEB*.xml"))

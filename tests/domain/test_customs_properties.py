@@ -12,7 +12,8 @@ from storefront.customs.schema import schema_problems
 from storefront.domain.customs.consistency import check_declaration
 from storefront.domain.customs.declarations import Consignee, OrderDeclaration, Person
 from storefront.domain.identity import check_char
-from tests.domain.test_customs_messages import all_messages, make_declaration, make_head, make_line
+from tests.domain.test_customs_messages import all_messages
+from tests.support.declarations import make_declaration, make_head, make_line
 
 # Chinese, Latin, digits and XML markup characters: the writer must escape what needs it.
 TEXT = st.text(
