@@ -13,14 +13,9 @@ from storefront.services.invoice_issuing import invoice_upkeep
 from storefront.services.invoice_requests import InvoiceRefusal, InvoiceRefused
 from storefront.services.invoices import request_of
 from storefront.tenancy import tenant_context
-from tests.support.invoices import BUYER_TAX_ID, domestic_order, invoices, provider, set_up
+from tests.support.invoices import BUYER_TAX_ID, ask, domestic_order, invoices, provider, set_up
 
 MERCHANT = "staff:1 王店长"
-
-
-def ask(store, order, kind="personal", name="张三", tax_id=""):
-    with tenant_context(store.tenant.id):
-        invoice_requests.request_invoice(order.id, store.shopper.id, kind, name, tax_id)
 
 
 def summary(store, order):

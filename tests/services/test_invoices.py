@@ -19,16 +19,12 @@ from storefront.services.refunds import record_refund
 from storefront.tenancy import tenant_context
 from tests.support.invoices import (
     BUYER_TAX_ID,
+    ask,
     domestic_order,
     invoices,
     move,
     set_up,
 )
-
-
-def ask(store, order, kind="personal", name="张三", tax_id=""):
-    with tenant_context(store.tenant.id):
-        invoice_requests.request_invoice(order.id, store.shopper.id, kind, name, tax_id)
 
 
 def summary(store, order):

@@ -16,12 +16,7 @@ from storefront.services import invoice_issuing, invoice_requests
 from storefront.services.invoice_requests import InvoiceRefusal, InvoiceRefused
 from storefront.services.invoices import settle
 from storefront.tenancy import tenant_context
-from tests.support.invoices import PAID_AT, domestic_order, invoices, provider, set_up
-
-
-def ask(store, order):
-    with tenant_context(store.tenant.id):
-        invoice_requests.request_invoice(order.id, store.shopper.id, "personal", "张三")
+from tests.support.invoices import PAID_AT, ask, domestic_order, invoices, provider, set_up
 
 
 def sandbox_requests(store) -> list[dict]:

@@ -10,6 +10,7 @@ from storefront.domain.orders import Actor, OrderStatus
 from storefront.extensions import db
 from storefront.models import Checkout, Invoice, Order, OrderLine
 from storefront.ports import Port
+from storefront.services import invoice_requests
 from storefront.services.integrations import save_plugin_settings
 from storefront.services.invoice_settings import DEFAULT_ELIGIBILITY, save_settings
 from storefront.services.orders import transition_order
@@ -126,3 +127,9 @@ def move(store, order_id: int, status: OrderStatus, actor=Actor.MERCHANT) -> Non
             setattr(order, stamp[status.value], PAID_AT)
         transition_order(order, status, actor, "test")
         db.session.commit()
+
+
+def ask(store, order, kind="personal", name="张三", tax_id="") -> None:
+    """The shopper asks for an invoice of the order (committed)."""
+    with tenant_context(store.tenant.id):
+        invoice_requests.request_invoice(order.id, store.shopper.id, kind, name, tax_id)
