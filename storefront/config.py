@@ -78,6 +78,33 @@ class Defaults:
     UNPAID_ORDER_TTL_MINUTES = 30
     # Days after shipment before receipt is confirmed automatically.
     AUTO_RECEIPT_DAYS = 10
+    # How the platform sends e-mail (invitations, password resets): "smtp" (SMTP_* below) or
+    # "sandbox" (kept in an outbox; /outbox shows it outside production). Unset: sandbox in
+    # development and tests, smtp otherwise.
+    MAIL_TRANSPORT: str | None = None
+    # The SMTP server; SMTP_SECURITY is "starttls" (upgrade, refused if the server cannot),
+    # "ssl" (TLS from the first byte, usually port 465) or "none" (loopback relays only).
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 587
+    SMTP_SECURITY = "starttls"
+    # Sign-in at the SMTP server; empty: none.
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    # The From address of every message.
+    MAIL_FROM = "noreply@kuajing.example"
+    # Hours a staff invitation link stays valid.
+    STAFF_INVITE_HOURS = 72
+    # Minutes a password reset link stays valid, and reset e-mails per account and hour.
+    PASSWORD_RESET_MINUTES = 60
+    PASSWORD_RESET_PER_HOUR = 3
+    # Uploaded documents (licences, ID copies, certificates): at most this many bytes each.
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Whole request bodies: one upload form carries a few documents, each within the limit
+    # above; anything larger is refused by werkzeug (413) before it is read.
+    MAX_CONTENT_LENGTH = 5 * UPLOAD_MAX_BYTES
+    # Where uploaded documents are kept, named by random keys only; outside any static folder.
+    # Unset: `uploads/` in the instance folder.
+    UPLOAD_FOLDER: str | None = None
 
 
 _ENV_KEYS = {
@@ -91,11 +118,19 @@ _ENV_KEYS = {
     "STRIPE_WEBHOOK_SECRET": str,
     "STRIPE_API_BASE": str,
     "SANDBOX_DIR": str,
+    "UPLOAD_FOLDER": str,
     "STRIPE_PUBLISHABLE_KEY": str,
     "STRIPE_JS_URL": str,
     "TRUSTED_PROXY_COUNT": int,
     "CUSTOMS_TRANSPORT": str,
     "RECON_RECEIPT_DAYS": int,
+    "MAIL_TRANSPORT": str,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_SECURITY": str,
+    "SMTP_USER": str,
+    "SMTP_PASSWORD": str,
+    "MAIL_FROM": str,
 }
 
 
@@ -138,6 +173,9 @@ def _apply_environment(app) -> None:
     if not config.get("IDENTITY_HASH_KEY"):
         config["IDENTITY_HASH_KEY"] = config["SECRET_KEY"]
     _apply_stripe_js(config)
+    if not config.get("MAIL_TRANSPORT"):
+        local = config["KUAJING_ENV"] == "development" or config.get("TESTING")
+        config["MAIL_TRANSPORT"] = "sandbox" if local else "smtp"
 
 
 def _apply_stripe_js(config) -> None:

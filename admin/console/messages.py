@@ -48,6 +48,23 @@ def console_messages() -> dict[ErrorCode, str]:
             "Not declared again: with this order the buyer would exceed a cross-border "
             "purchase limit. Cancel the order and refund the shopper."
         ),
+        ErrorCode.REVIEW_NOT_ALLOWED: _(
+            "This decision does not fit the item's review state. Reload the page."
+        ),
+        ErrorCode.REVIEW_REASON_REQUIRED: _(
+            "Say why: rejecting or asking for changes needs a reason."
+        ),
+        ErrorCode.REVIEW_STALE: _(
+            "This item was submitted again since you opened it. Review it again."
+        ),
+        ErrorCode.UPLOAD_EMPTY: _("The file is empty."),
+        ErrorCode.UPLOAD_TOO_LARGE: _(
+            "The file is larger than %(size)s MB.",
+            size=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+        ),
+        ErrorCode.UPLOAD_TYPE: _(
+            "Upload a PDF, JPEG or PNG file (the file's content is checked, not its name)."
+        ),
         ErrorCode.NOTE_REQUIRED: _("Say why the filing is rejected."),
         ErrorCode.FILING_CHANGED: _(
             "The merchant changed this filing since you opened it. Review it again."

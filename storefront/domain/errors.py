@@ -44,6 +44,18 @@ class ErrorCode(StrEnum):
     # customs filings (platform operator's review)
     NOTE_REQUIRED = "note_required"  # a rejection must say why
     FILING_CHANGED = "filing_changed"  # resubmitted since the operator opened it
+    # reviews by the platform operator (storefront.domain.reviews, SPEC §9)
+    REVIEW_NOT_ALLOWED = "review_not_allowed"  # the action does not fit the review state
+    REVIEW_REASON_REQUIRED = "review_reason_required"  # rejecting or asking changes says why
+    REVIEW_STALE = "review_stale"  # submitted again since the operator opened it
+    # uploaded documents (storefront.services.uploads)
+    UPLOAD_EMPTY = "upload_empty"
+    UPLOAD_TOO_LARGE = "upload_too_large"
+    UPLOAD_TYPE = "upload_type"  # the content is not a PDF, JPEG or PNG, whatever its name
+    # origins allowed to embed the store (storefront.domain.embedding, SPEC §10)
+    BAD_ORIGIN = "bad_origin"  # not scheme://host[:port]; wildcards and paths refused
+    DUPLICATE_ORIGIN = "duplicate_origin"
+    TOO_MANY_ORIGINS = "too_many_origins"
     # merchant webhook endpoints: https to public addresses only
     BAD_URL = "bad_url"
     HTTPS_REQUIRED = "https_required"

@@ -18,6 +18,9 @@ class EventName(StrEnum):
     ORDER_REFUNDED = "order.refunded"
     ORDER_RETURNED = "order.returned"
     REFUND_MADE = "refund.made"  # any refund, partial or full, from the console or provider
+    # the platform operator decided on a tenant's reviewed item (storefront.services.reviews);
+    # facts: kind, subject_id, action, to_state, version
+    REVIEW_DECIDED = "review.decided"
 
 
 # The event each status raises when an order reaches it (PENDING_PAYMENT is "placed").

@@ -30,6 +30,7 @@ from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
 from storefront.models.outbox import OutboxEvent
 from storefront.models.payments import Payment, ProviderEvent, ProviderSettlement, Refund
 from storefront.models.reconciliation import ReconMismatch, ReconRecord, ReconRun
+from storefront.models.review_decisions import ReviewDecision
 from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
@@ -78,6 +79,7 @@ __all__ = [
     "ReconRun",
     "Refund",
     "Review",
+    "ReviewDecision",
     "Shopper",
     "StaffUser",
     "Supplier",

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storefront.domain.reviews import average_rating, reviewer_name
+from storefront.domain.ratings import average_rating, reviewer_name
 from storefront.extensions import db
 from storefront.models import Order, Review, Shopper
 

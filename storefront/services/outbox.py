@@ -24,10 +24,17 @@ BACKOFF_SECONDS = (10, 60, 300, 1800, 7200)  # then every two hours, until it go
 _PENDING, _READY = "outbox_pending_tenants", "outbox_ready_tenants"
 
 
-def record(name: EventName, order: Order | None = None, **facts: object) -> None:
-    """Write `name` into the outbox of the current transaction (dispatched after commit)."""
+def record(
+    name: EventName, order: Order | None = None, *, tenant_id: int | None = None, **facts: object
+) -> None:
+    """Write `name` into the outbox of the current transaction (dispatched after commit).
+
+    `tenant_id` names the tenant of an event raised inside system_context() (the operator's
+    use cases); otherwise the tenant in context is stamped on flush.
+    """
     data = {key: None if value is None else str(value) for key, value in facts.items()}
-    db.session.add(OutboxEvent(name=name, order_id=order.id if order else None, data=data))
+    order_id = order.id if order else None
+    db.session.add(OutboxEvent(name=name, order_id=order_id, tenant_id=tenant_id, data=data))
 
 
 def retry_now(event_id: int) -> None:

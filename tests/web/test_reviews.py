@@ -3,7 +3,7 @@ where the form gives way to the review once written."""
 
 from decimal import Decimal
 
-from storefront.domain.reviews import average_rating, reviewer_name
+from storefront.domain.ratings import average_rating, reviewer_name
 from storefront.tenancy import tenant_context
 from tests.web.helpers import login_shopper
 
