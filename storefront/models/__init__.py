@@ -30,6 +30,7 @@ from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
 from storefront.models.outbox import OutboxEvent
 from storefront.models.payments import Payment, ProviderEvent, ProviderSettlement, Refund
 from storefront.models.reconciliation import ReconMismatch, ReconRecord, ReconRun
+from storefront.models.refusals import CheckoutRefusal
 from storefront.models.review_decisions import ReviewDecision
 from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
@@ -42,6 +43,7 @@ __all__ = [
     "BondedStockMovement",
     "BuyerIdentity",
     "Checkout",
+    "CheckoutRefusal",
     "CommissionRecord",
     "CustomsDeclaration",
     "CustomsDocument",

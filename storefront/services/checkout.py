@@ -12,7 +12,7 @@ from storefront.domain.limits import displayed_steps
 from storefront.extensions import db
 from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
 from storefront.models.orders import Checkout, Order, OrderLine
-from storefront.services import quota, stock
+from storefront.services import quota, refusals, stock
 from storefront.services.cart import CartGroup, CartSnapshot, build_cart
 from storefront.services.commission import referring_promoter
 from storefront.services.errors import NotFound
@@ -42,6 +42,18 @@ def place_order(
     tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: datetime
 ) -> Checkout:
     """Place the cart as one order per supplier group, or raise CheckoutRefused."""
+    try:
+        return _place(tenant, shopper, request, moment)
+    except CheckoutRefused as refused:
+        if refused.code in refusals.RECORDED:
+            # the refused use case leaves nothing (its locks included); the record of the
+            # refusal is a use case of its own, committed alone (issue 13)
+            db.session.rollback()
+            refusals.record_refusal(refused.code, refused.snapshot, moment)
+        raise
+
+
+def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: datetime):
     existing = db.session.scalar(select(Checkout).where(Checkout.token == request.token))
     if existing is not None:
         if existing.shopper_id != shopper.id:

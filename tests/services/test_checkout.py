@@ -25,7 +25,7 @@ def store(app, tenants):
     with app.test_request_context(), tenant_context(a.tenant.id):
         other = factories.supplier(name="Tokyo", freight=D("12.00"))
         template = factories.template("5", "6", "7", "51")
-        yield {
+        products = {
             "a": a,
             "p1980": factories.product(a.supplier, "1980.00", template, "cross_border_retail"),
             "tokyo": factories.product(other, "150.00", template, "cross_border_retail"),
@@ -33,6 +33,10 @@ def store(app, tenants):
                 a.supplier, "1500.00", template, "cross_border_retail", stock=1
             ),
         }
+        # a refused placement rolls its session back before recording the refusal: the
+        # stores are committed (into the test's outer transaction, still rolled back after)
+        db.session.commit()
+        yield products
 
 
 def request(items, store, expected=None, token=None):

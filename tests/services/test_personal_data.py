@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import text
 
+from storefront.extensions import db
 from storefront.services import quota, shoppers
 from storefront.services.checkout import CheckoutRefused, PlacementRequest, place_order
 from storefront.services.key_rotation import encrypted_columns
@@ -41,6 +42,7 @@ def test_a_full_width_digit_cannot_open_a_fresh_quota(app, tenants):
                 token=uuid.uuid4().hex,
                 expected_total=None,
             )
+            db.session.commit()  # the refusal rolls the session back (into the test's transaction)
             with pytest.raises(CheckoutRefused) as refused:
                 place_order(b.tenant, buyer, request, NOW)
     assert refused.value.code == "limit_exceeded"
