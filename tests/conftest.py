@@ -75,8 +75,14 @@ class ClosingClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(database_url, stripe_server, tmp_path_factory):
     sandbox_dir = str(tmp_path_factory.mktemp("sandbox"))
+    uploads = str(tmp_path_factory.mktemp("uploads"))  # never the instance folder
     app = create_app(
-        app_config(database_url, STRIPE_API_BASE=stripe_server, SANDBOX_DIR=sandbox_dir)
+        app_config(
+            database_url,
+            STRIPE_API_BASE=stripe_server,
+            SANDBOX_DIR=sandbox_dir,
+            UPLOAD_FOLDER=uploads,
+        )
     )
     app.test_client_class = ClosingClient
     with app.app_context():

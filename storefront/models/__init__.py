@@ -36,6 +36,7 @@ from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
 from storefront.models.tenant import Tenant
+from storefront.models.uploads import StoredFile
 
 __all__ = [
     "Address",
@@ -84,6 +85,7 @@ __all__ = [
     "ReviewDecision",
     "Shopper",
     "StaffUser",
+    "StoredFile",
     "Supplier",
     "TaxTemplate",
     "Tenant",
