@@ -105,9 +105,26 @@ def platform_choice(port: Port, tenant_id: int | None = None) -> Choice | None:
         return Choice(None, "stripe", settings, 0)
     if port == Port.CUSTOMS_TRANSPORT:
         return Choice(None, f"{config['CUSTOMS_TRANSPORT']}_customs_transport", {}, 0)
+    if port == Port.MAIL and tenant_id is None:
+        return mail_choice(config)
     if port in SANDBOX_DEFAULTS:
         return Choice(tenant_id, SANDBOX_DEFAULTS[port], {}, 0)
     return None
+
+
+def mail_choice(config) -> Choice:
+    """The platform's mailer (mail is a platform port): SMTP from SMTP_*, or the sandbox."""
+    if config["MAIL_TRANSPORT"] != "smtp":
+        return Choice(None, "sandbox_mail", {}, 0)
+    settings = {
+        "host": config["SMTP_HOST"],
+        "port": str(config["SMTP_PORT"]),
+        "security": config["SMTP_SECURITY"],
+        "username": config.get("SMTP_USER") or "",
+        "password": config.get("SMTP_PASSWORD") or "",
+        "sender": config["MAIL_FROM"],
+    }
+    return Choice(None, "smtp_mail", settings, 0)
 
 
 def files_folder(tenant_id: int | None, plugin_id: str) -> Path:

@@ -27,6 +27,7 @@ from storefront.models.invoices import (
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
+from storefront.models.mail import OutgoingMail
 from storefront.models.outbox import OutboxEvent
 from storefront.models.payments import Payment, ProviderEvent, ProviderSettlement, Refund
 from storefront.models.reconciliation import ReconMismatch, ReconRecord, ReconRun
@@ -36,6 +37,7 @@ from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
 from storefront.models.tenant import Tenant
+from storefront.models.staff_access import StaffInvite, TenantStatusEvent
 from storefront.models.uploads import StoredFile
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "Product",
     "ProductFiling",
     "ProductInvoicing",
+    "OutgoingMail",
     "Promoter",
     "ProviderEvent",
     "ProviderSettlement",
@@ -91,4 +94,6 @@ __all__ = [
     "Tenant",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "StaffInvite",
 ]
+    "TenantStatusEvent",

@@ -21,6 +21,9 @@ class Tenant(db.Model):
         ForeignKey("limit_policies.code"), default="seed"
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # Set while the platform operator has suspended the store (storefront closed, console
+    # read-only, nothing deleted); the reasons are in tenant_status_events.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Commission (返佣) paid to promoters on completed orders, percent of goods.
     commission_rate: Mapped[Decimal] = mapped_column(
         Percent, default=Decimal(0), server_default="0"
