@@ -25,9 +25,9 @@ from storefront.models.invoices import (
     ProductInvoicing,
 )
 from storefront.models.ledger import QuotaMovement, QuotaPerson
+from storefront.models.mail import OutgoingMail
 from storefront.models.notifications import Notification
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
-from storefront.models.mail import OutgoingMail
 from storefront.models.outbox import OutboxEvent
 from storefront.models.payments import Payment, ProviderEvent, ProviderSettlement, Refund
 from storefront.models.reconciliation import ReconMismatch, ReconRecord, ReconRun
@@ -35,9 +35,9 @@ from storefront.models.refusals import CheckoutRefusal
 from storefront.models.review_decisions import ReviewDecision
 from storefront.models.reviews import Review
 from storefront.models.shoppers import Address, BuyerIdentity, Shopper
+from storefront.models.staff_access import StaffInvite, TenantStatusEvent
 from storefront.models.tax import LimitPolicyRow, TaxTemplate
 from storefront.models.tenant import Tenant
-from storefront.models.staff_access import StaffInvite, TenantStatusEvent
 from storefront.models.uploads import StoredFile
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OutboxEvent",
+    "OutgoingMail",
     "Payment",
     "PlatformOperator",
     "PluginSetting",
@@ -74,7 +75,6 @@ __all__ = [
     "Product",
     "ProductFiling",
     "ProductInvoicing",
-    "OutgoingMail",
     "Promoter",
     "ProviderEvent",
     "ProviderSettlement",
@@ -87,13 +87,13 @@ __all__ = [
     "Review",
     "ReviewDecision",
     "Shopper",
+    "StaffInvite",
     "StaffUser",
     "StoredFile",
     "Supplier",
     "TaxTemplate",
     "Tenant",
+    "TenantStatusEvent",
     "WebhookDelivery",
     "WebhookEndpoint",
-    "StaffInvite",
 ]
-    "TenantStatusEvent",
