@@ -54,10 +54,11 @@ def built_in_subscribers():
 def register_blueprints(app: Flask) -> None:
     """Mount every area; the consoles live outside the core package."""
     from admin import console, platform  # the composition root is the one place for this
-    from storefront import shop, webhooks
+    from storefront import api, shop, webhooks
 
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(shop.site)
     app.register_blueprint(shop.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(platform.bp)
+    api.init_app(app)

@@ -78,6 +78,19 @@ class Defaults:
     UNPAID_ORDER_TTL_MINUTES = 30
     # Days after shipment before receipt is confirmed automatically.
     AUTO_RECEIPT_DAYS = 10
+    # JSON API (/api/v1). Shopper tokens last this long (seconds); a sign-out, a password
+    # change or DELETE .../auth/token ends them sooner.
+    API_TOKEN_LIFETIME_SECONDS = 60 * 60 * 24 * 30
+    # Rate limits: calls per window of API_RATE_LIMIT_WINDOW_SECONDS, counted per API key, per
+    # shopper token, and per client address for calls without a credential (high: many
+    # shoppers share one address behind a carrier's NAT). Over the limit: 429 + Retry-After.
+    # Counted in Redis when REDIS_URL is set (shared by all workers), else in each process.
+    API_RATE_LIMIT_WINDOW_SECONDS = 60
+    API_RATE_LIMIT_PER_KEY = 1200
+    API_RATE_LIMIT_PER_TOKEN = 600
+    API_RATE_LIMIT_PER_ADDRESS = 3000
+    # Largest request body the API reads (bytes); larger: 413.
+    API_MAX_BODY_BYTES = 64 * 1024
     # How the platform sends e-mail (invitations, password resets): "smtp" (SMTP_* below) or
     # "sandbox" (kept in an outbox; /outbox shows it outside production). Unset: sandbox in
     # development and tests, smtp otherwise.

@@ -44,9 +44,13 @@ def json_error(status: int, code: str, message: str, fields: dict | None = None)
 def _http_error(error: HTTPException):
     status = error.code or 500
     if wants_json():
-        return json_error(
-            status, (error.name or "error").lower().replace(" ", "_"), error.description or ""
-        )
+        # The API answers in the caller's language (Accept-Language, storefront/api/errors.py)
+        api = request.path.startswith("/api/")
+        message = _message(status) if api else error.description or ""
+        code = (error.name or "error").lower().replace(" ", "_")
+        body, status = json_error(status, code, message)
+        headers = [pair for pair in error.get_headers() if pair[0] != "Content-Type"]
+        return body, status, headers
     return render_template("errors/error.html", status=status, message=_message(status)), status
 
 

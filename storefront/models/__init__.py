@@ -1,6 +1,7 @@
 """SQLAlchemy models, one aggregate per module. Importing this package registers them all."""
 
 from storefront.models.accounts import LoginCounter, PlatformOperator, StaffUser
+from storefront.models.api import ApiCart, ApiKey, ApiToken, IdempotencyRecord
 from storefront.models.area import AreaReport, BondedStockMovement
 from storefront.models.catalog import Product, Supplier
 from storefront.models.commission import CommissionRecord, Promoter
@@ -42,6 +43,9 @@ from storefront.models.uploads import StoredFile
 
 __all__ = [
     "Address",
+    "ApiCart",
+    "ApiKey",
+    "ApiToken",
     "AreaReport",
     "BondedStockMovement",
     "BuyerIdentity",
@@ -54,6 +58,7 @@ __all__ = [
     "CustomsFiling",
     "CustomsReceipt",
     "CustomsTaxBill",
+    "IdempotencyRecord",
     "Invoice",
     "InvoiceEvent",
     "InvoiceFile",

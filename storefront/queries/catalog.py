@@ -43,6 +43,18 @@ class ProductFilters:
 
 def console_products(filters: ProductFilters, page: int, per_page: int):
     """Return one page of the merchant's products matching the filters, newest first."""
+    statement = filtered_products(filters).order_by(Product.id.desc())
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def active_products(filters: ProductFilters):
+    """Return the statement of the store's active products matching the filters (unordered:
+    the caller pages it)."""
+    return filtered_products(filters).where(Product.active)
+
+
+def filtered_products(filters: ProductFilters):
+    """Return the statement of the products matching the filters, with template and supplier."""
     statement = select(Product).options(
         selectinload(Product.tax_template), selectinload(Product.supplier)
     )
@@ -55,8 +67,7 @@ def console_products(filters: ProductFilters, page: int, per_page: int):
     if filters.search:
         pattern = f"%{filters.search}%"
         statement = statement.where(Product.name.ilike(pattern) | Product.sku.ilike(pattern))
-    statement = statement.order_by(Product.id.desc())
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return statement
 
 
 def product_or_404(product_id: int) -> Product:

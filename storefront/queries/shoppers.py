@@ -10,7 +10,12 @@ def chosen_identity(user, identity_id: int | None) -> BuyerIdentity | None:
     """Return the shopper's chosen identity, else their first one, else None."""
     if not isinstance(user._get_current_object(), Shopper):
         return None
-    statement = select(BuyerIdentity).where(BuyerIdentity.shopper_id == user.id)
+    return shopper_identity(user.id, identity_id)
+
+
+def shopper_identity(shopper_id: int, identity_id: int | None) -> BuyerIdentity | None:
+    """Return the shopper's identity `identity_id`, else their first one, else None."""
+    statement = select(BuyerIdentity).where(BuyerIdentity.shopper_id == shopper_id)
     if identity_id:
         statement = statement.where(BuyerIdentity.id == identity_id)
     return db.session.scalars(statement.order_by(BuyerIdentity.id)).first()

@@ -23,6 +23,7 @@ from storefront.services.customs_filings import unfiled_products
 
 ZERO = Decimal("0.00")
 MAX_QUANTITY = 99
+MAX_LINES = 50  # lines in one cart, kept in a session cookie or by the API
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,17 @@ class CartSnapshot:
             and not self.unavailable
             and not self.unfiled
         )
+
+
+def with_quantity(items: dict[int, int], product_id: int, quantity: int) -> dict[int, int]:
+    """Return the cart with the product's line set to `quantity` (0 removes it); a new line
+    beyond MAX_LINES is not added."""
+    changed = dict(items)
+    if quantity <= 0:
+        changed.pop(product_id, None)
+    elif product_id in changed or len(changed) < MAX_LINES:
+        changed[product_id] = min(quantity, MAX_QUANTITY)
+    return changed
 
 
 def tenant_policy(tenant: Tenant) -> LimitPolicy:

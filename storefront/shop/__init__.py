@@ -10,7 +10,7 @@ site = Blueprint("site", __name__, template_folder="templates")
 
 @bp.context_processor
 def _shop_wording() -> dict:
-    from storefront.shop.messages import mix_message, violation_message
+    from storefront.cart_quote import mix_message, violation_message
 
     return {
         "mix_message": mix_message,

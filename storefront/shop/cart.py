@@ -4,13 +4,13 @@ from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from storefront.cart_quote import cart_json
 from storefront.input_hardening import record_id
 from storefront.models.types import utcnow
 from storefront.queries.catalog import active_product_or_404
 from storefront.queries.shoppers import chosen_identity
 from storefront.services.cart import build_cart
 from storefront.shop import bp
-from storefront.shop.cart_json import cart_json
 from storefront.shop.cart_session import cart_items, set_quantity
 
 

@@ -6,7 +6,7 @@ lines were added decides which lines a mixing refusal asks to remove.
 
 from flask import g, session
 
-MAX_LINES = 50
+from storefront.services.cart import with_quantity
 
 
 def cart_items() -> dict[int, int]:
@@ -26,12 +26,7 @@ def save_cart(items: dict[int, int]) -> None:
 
 
 def set_quantity(product_id: int, quantity: int) -> None:
-    items = cart_items()
-    if quantity <= 0:
-        items.pop(product_id, None)
-    elif product_id in items or len(items) < MAX_LINES:
-        items[product_id] = quantity
-    save_cart(items)
+    save_cart(with_quantity(cart_items(), product_id, quantity))
 
 
 def clear_cart() -> None:

@@ -1,4 +1,5 @@
-"""Shopper-facing wording for the domain's codes (limits, mixing, checkout refusals)."""
+"""Shopper-facing wording for the domain's codes (checkout refusals; the limit and mixing
+wording lives with the cart quote, storefront.cart_quote, shared with the API)."""
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -6,41 +7,6 @@ from flask_babel import lazy_gettext as _l
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.services.invoice_requests import InvoiceRefusal
-
-
-def violation_message(violation) -> str:
-    """Name the rule, the limit and the amount that broke it (SPEC §3)."""
-    values = {"limit": f"{violation.limit:.2f}", "amount": f"{violation.amount:.2f}"}
-    code = str(violation.code)
-    if code == "order_limit":
-        return _(
-            "Order limit: goods and freight of one order may not exceed ¥%(limit)s; "
-            "this order comes to ¥%(amount)s.",
-            **values,
-        )
-    if code == "direct_mail_limit":
-        return _(
-            "Direct-mail limit: direct-mail goods and freight may not exceed ¥%(limit)s; "
-            "with this order they come to ¥%(amount)s.",
-            **values,
-        )
-    return _(
-        "Annual limit: one person may buy at most ¥%(limit)s of cross-border goods a "
-        "year; with this order the total would be ¥%(amount)s.",
-        **values,
-    )
-
-
-def mix_message(problem) -> str:
-    if str(problem.code) == "tax_and_non_tax":
-        return _(
-            "Cross-border (taxed) products and ordinary products cannot be bought in one "
-            "order. Remove these lines or buy them separately:"
-        )
-    return _(
-        "Products of different tax classes cannot be bought in one order. Remove these "
-        "lines or buy them separately:"
-    )
 
 
 def shop_messages() -> dict[str, str]:
