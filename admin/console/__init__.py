@@ -12,6 +12,7 @@ from admin.console import (  # noqa: E402, F401 - routes register on import
     auth,
     catalog,
     customs,
+    dashboard,
     filings,
     hooks,
     integrations,

@@ -104,3 +104,6 @@ OBJECT_IDS["file_id"] = lambda store: _swept_invoice(store).files[0].id
 OBJECT_IDS["title_id"] = _invoice_title
 PLAIN_ARGUMENTS["invoice_format"] = "xml"
 PLAIN_ARGUMENTS["decision"] = "approve"
+
+# the dashboards' "numbers" views: one series of figures by name
+PLAIN_ARGUMENTS["series"] = "sales"
