@@ -63,6 +63,18 @@ class ErrorCode(StrEnum):
     NOT_PUBLIC = "not_public"
     # any delivery failure short of an HTTP answer, so the log cannot tell open ports from closed
     UNREACHABLE = "unreachable"
+    # a merchant's application and its store's opening (storefront.domain.onboarding, SPEC §9)
+    CREDIT_CODE_LENGTH = "credit_code_length"  # not 18 characters
+    CREDIT_CODE_CHARACTERS = "credit_code_characters"  # outside the GB 32100 alphabet
+    CREDIT_CODE_DIVISION = "credit_code_division"  # positions 3-8 are not digits
+    CREDIT_CODE_CHECK = "credit_code_check"  # the check character does not match
+    SLUG_INVALID = "slug_invalid"
+    SLUG_RESERVED = "slug_reserved"
+    SLUG_TAKEN = "slug_taken"  # a store or another open application has it
+    APPLICATION_INCOMPLETE = "application_incomplete"  # a field or document is missing
+    APPLICATION_DECIDED = "application_decided"  # approved: the store exists, nothing to change
+    OPENING_INCOMPLETE = "opening_incomplete"  # a required checklist item is not done
+    STORE_NOT_OPEN = "store_not_open"  # approved but not yet opened by its owner: no orders
     # sign-in: one code for every wrong part, so a refusal never says which one
     WRONG_CREDENTIALS = "wrong_credentials"
     THROTTLED = "throttled"
