@@ -2,6 +2,7 @@
 
 from storefront.models.accounts import LoginCounter, PlatformOperator, StaffUser
 from storefront.models.api import ApiCart, ApiKey, ApiToken, IdempotencyRecord
+from storefront.models.applications import Applicant, MerchantApplication
 from storefront.models.area import AreaReport, BondedStockMovement
 from storefront.models.catalog import Product, Supplier
 from storefront.models.commission import CommissionRecord, Promoter
@@ -46,6 +47,7 @@ __all__ = [
     "ApiCart",
     "ApiKey",
     "ApiToken",
+    "Applicant",
     "AreaReport",
     "BondedStockMovement",
     "BuyerIdentity",
@@ -67,6 +69,7 @@ __all__ = [
     "InvoiceTitle",
     "LimitPolicyRow",
     "LoginCounter",
+    "MerchantApplication",
     "Notification",
     "Order",
     "OrderEvent",

@@ -24,6 +24,10 @@ class Tenant(db.Model):
     # Set while the platform operator has suspended the store (storefront closed, console
     # read-only, nothing deleted); the reasons are in tenant_status_events.
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When the owner opened the store to shoppers from the onboarding checklist; a store
+    # approved from an application stays unopened (an "opening soon" page, no orders) until then.
+    # Stores made any other way (the demo, the command line) are open from the start.
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, default=utcnow)
     # Commission (返佣) paid to promoters on completed orders, percent of goods.
     commission_rate: Mapped[Decimal] = mapped_column(
         Percent, default=Decimal(0), server_default="0"
