@@ -1,6 +1,7 @@
 """The API's framework: one error shape, tenancy from the path, credentials, documents."""
 
 from tests.api.helpers import api_key, bearer, shopper_token
+from tests.web.helpers import login_shopper
 
 
 def test_store_info_names_the_store_and_its_limits(client, tenants):
@@ -79,14 +80,6 @@ def test_a_key_is_not_a_shopper(client, tenants):
     assert response.status_code == 403
 
 
-def test_console_and_shop_cookies_are_not_credentials(client, tenants):
-    from tests.web.helpers import login_shopper
-
-    login_shopper(client, tenants.a.tenant, tenants.a.shopper)
-    response = client.delete(f"/api/v1/stores/{tenants.a.tenant.slug}/auth/token")
-    assert response.status_code == 401
-
-
 def test_invalid_bodies_list_their_fields(client, tenants):
     url = f"/api/v1/stores/{tenants.a.tenant.slug}/auth/token"
     response = client.post(url, json={"email": "not-an-email"})
@@ -124,3 +117,16 @@ def test_the_reference_page_is_rendered_without_outside_scripts(client):
     page = response.get_data(as_text=True)
     assert "/api/v1/stores/{store_slug}/products" in page
     assert "<script" not in page and "cdn" not in page.lower()
+
+
+def test_no_kind_of_session_cookie_is_a_credential(client, tenants):
+    from tests.web.helpers import login_operator, login_staff
+
+    url = f"/api/v1/stores/{tenants.a.tenant.slug}/auth/token"
+    for sign_in in (
+        lambda: login_shopper(client, tenants.a.tenant, tenants.a.shopper),
+        lambda: login_staff(client, tenants.a.owner),
+        lambda: login_operator(client, tenants.operator),
+    ):
+        sign_in()
+        assert client.delete(url).status_code == 401

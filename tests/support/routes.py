@@ -107,3 +107,13 @@ PLAIN_ARGUMENTS["decision"] = "approve"
 
 # the dashboards' "numbers" views: one series of figures by name
 PLAIN_ARGUMENTS["series"] = "sales"
+
+
+def _api_cart(store):
+    """An anonymous API cart of the store (its public id is the route argument)."""
+    from storefront.services.api_carts import open_cart
+
+    return open_cart(None).public_id
+
+
+OBJECT_IDS["cart_id"] = _api_cart

@@ -184,4 +184,7 @@ def test_hostile_values_in_every_field_and_query_never_break_a_route(
         if "POST" in rule.methods:
             fields = {k: v for k, v in forms.get(url, {}).items() if k != "csrf_token"}
             sweep.posts(url, fields)
+        for method in sorted(rule.methods & {"PATCH", "DELETE"}):  # the API's changes
+            for value in HOSTILE:
+                sweep.send(method, url, {"anything": value})
     assert sweep.checked > len(rules) * len(HOSTILE)

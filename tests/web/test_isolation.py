@@ -79,3 +79,21 @@ def test_a_shopper_session_does_not_cross_stores(client, tenants):
 def test_staff_cannot_reach_the_platform_console(client, tenants):
     login_staff(client, tenants.a.owner)
     assert client.get("/platform/").status_code == 302
+
+
+def test_a_token_of_store_a_gets_404_for_every_api_object_of_store_b(app, client, tenants):
+    """Every /api route with an object argument, with B's ids under A's store and A's token."""
+    from tests.api.helpers import bearer, shopper_token
+
+    a, b = tenants.a, tenants.b
+    headers = bearer(shopper_token(client, a.tenant, a.shopper))
+    # valid bodies, so that the look-up decides
+    bodies = {"POST": {"quantity": 1, "product_id": b.product.id}, "PATCH": {"quantity": 1}}
+    checked = []
+    for rule in _rules(app, "api."):
+        url = _url(app, rule, b, a.tenant.slug)
+        for method in sorted(rule.methods & {"GET", "POST", "PATCH", "DELETE"}):
+            response = client.open(url, method=method, headers=headers, json=bodies.get(method))
+            assert response.status_code == 404, f"{method} {url} gave {response.status_code}"
+            checked.append(url)
+    assert checked

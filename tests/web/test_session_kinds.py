@@ -62,7 +62,9 @@ def _private_texts(tenants) -> list[str]:
 
 # Parts of the site where nobody signs in; a new blueprint fails the suite until it is
 # listed here or given an account kind (storefront.security.AREA_KINDS) and swept above.
-NO_ACCOUNTS = {"site", "webhooks", "static"}
+# The API ("api") reads no cookie at all, only bearer credentials: every kind of session is
+# nobody there (tests/api/test_framework.py::test_no_kind_of_session_cookie_is_a_credential).
+NO_ACCOUNTS = {"site", "webhooks", "static", "api"}
 
 
 def test_the_sweep_sees_every_area(app):
