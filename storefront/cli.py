@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
     entry points (pyproject), so `flask` finds them before loading the app: they run
     without settings."""
     from storefront.commands.customs import customs_cli
+    from storefront.commands.embed import embed_cli
     from storefront.commands.invoice import invoice_cli
     from storefront.commands.keys import keys_cli
     from storefront.commands.recon import recon_cli
@@ -37,6 +38,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(customs_cli)
     app.cli.add_command(recon_cli)
     app.cli.add_command(invoice_cli)
+    app.cli.add_command(embed_cli)
 
 
 @demo_cli.command("load")

@@ -13,6 +13,7 @@ from admin.console import (  # noqa: E402, F401 - routes register on import
     catalog,
     customs,
     dashboard,
+    embedding,
     filings,
     hooks,
     integrations,

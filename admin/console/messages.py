@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_babel import gettext as _
 
+from storefront.domain.embedding import MAX_ORIGINS
 from storefront.domain.errors import ErrorCode, Refused
 
 
@@ -34,6 +35,14 @@ def console_messages() -> dict[ErrorCode, str]:
         ErrorCode.DUPLICATE_EMAIL: _("This e-mail is already in use."),
         ErrorCode.BAD_URL: _("Enter a full address such as https://example.com/hooks."),
         ErrorCode.HTTPS_REQUIRED: _("Use an https:// address."),
+        ErrorCode.BAD_ORIGIN: _(
+            "Enter only the scheme and host of a site, such as https://shop.example.com "
+            "(a port if it is not the default; no path, no wildcard)."
+        ),
+        ErrorCode.DUPLICATE_ORIGIN: _("This site is already allowed."),
+        ErrorCode.TOO_MANY_ORIGINS: _(
+            "Remove a site first: a store allows at most %(count)s.", count=MAX_ORIGINS
+        ),
         ErrorCode.UNRESOLVABLE: _("This host name cannot be found."),
         ErrorCode.NOT_PUBLIC: _("Webhooks can only go to public internet addresses."),
         ErrorCode.UNREACHABLE: _("No HTTP answer"),

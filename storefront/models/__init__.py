@@ -15,6 +15,7 @@ from storefront.models.customs import (
     CustomsTaxBill,
     ProductFiling,
 )
+from storefront.models.embedding import EmbedOrigin
 from storefront.models.hooks import WebhookDelivery, WebhookEndpoint
 from storefront.models.integrations import PluginSetting, PluginSettingChange
 from storefront.models.invoices import (
@@ -60,6 +61,7 @@ __all__ = [
     "CustomsFiling",
     "CustomsReceipt",
     "CustomsTaxBill",
+    "EmbedOrigin",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceEvent",

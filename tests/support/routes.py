@@ -117,3 +117,20 @@ def _api_cart(store):
 
 
 OBJECT_IDS["cart_id"] = _api_cart
+
+
+def _embed_origin(store) -> int:
+    """One of the store's allowed embedding origins (the console's remove page), made once."""
+    from storefront.models import EmbedOrigin
+
+    origin = f"https://shop{store.tenant.id}.example"
+    found = db.session.scalar(select(EmbedOrigin.id).where(EmbedOrigin.origin == origin))
+    if found is not None:
+        return found
+    row = EmbedOrigin(origin=origin, created_by="test")
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
+OBJECT_IDS["origin_id"] = _embed_origin

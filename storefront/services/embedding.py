@@ -1,0 +1,57 @@
+"""Embedding (SPEC §10): the origins a store allows to frame it and to call its API.
+
+The list feeds the store pages' CSP frame-ancestors, the embedded store's postMessage target
+and the API's CORS answers: one list, read through `allowed_origins` / `is_allowed`.
+"""
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from storefront.domain.embedding import MAX_ORIGINS, normalise_origin
+from storefront.domain.errors import ErrorCode, Refused
+from storefront.extensions import db
+from storefront.models import EmbedOrigin, Tenant
+from storefront.services.errors import NotFound
+from storefront.services.locks import locked
+from storefront.tenancy import require_tenant_id, tenant_context
+
+
+def allowed_origins(tenant_id: int) -> tuple[str, ...]:
+    """Return the origins store `tenant_id` allows to embed it and call its API, sorted."""
+    with tenant_context(tenant_id):
+        statement = select(EmbedOrigin.origin).order_by(EmbedOrigin.origin)
+        return tuple(db.session.scalars(statement))
+
+
+def is_allowed(tenant_id: int, origin: str | None) -> bool:
+    """Tell whether `origin` (as a browser sends it: exact, normalised) may embed the store."""
+    return bool(origin) and origin in allowed_origins(tenant_id)
+
+
+def allow_origin(text: str, who: str) -> EmbedOrigin:
+    """Add an origin to the current store's list; raise Refused if invalid, known or too many."""
+    origin = normalise_origin(text)
+    locked(Tenant, require_tenant_id())  # one change at a time, so the count holds
+    known = db.session.scalars(select(EmbedOrigin.origin)).all()
+    if origin in known:
+        raise Refused(ErrorCode.DUPLICATE_ORIGIN, origin)
+    if len(known) >= MAX_ORIGINS:
+        raise Refused(ErrorCode.TOO_MANY_ORIGINS, f"{MAX_ORIGINS} at most")
+    row = EmbedOrigin(origin=origin, created_by=who)
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # added by another request at the same moment
+        db.session.rollback()
+        raise Refused(ErrorCode.DUPLICATE_ORIGIN, origin) from error
+    return row
+
+
+def remove_origin(origin_id: int) -> str:
+    """Remove one of the current store's origins and return it; any other id is not found."""
+    origin = db.session.scalar(select(EmbedOrigin.origin).where(EmbedOrigin.id == origin_id))
+    if origin is None:
+        raise NotFound(f"embed origin {origin_id}")
+    db.session.execute(delete(EmbedOrigin).where(EmbedOrigin.id == origin_id))
+    db.session.commit()
+    return origin
