@@ -3,11 +3,12 @@
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront.extensions import db, login_manager
-from storefront.models import PlatformOperator, Shopper, StaffUser
+from storefront.models import Applicant, PlatformOperator, Shopper, StaffUser
 from storefront.queries import row_or_none
 from storefront.tenancy import system_context
 
@@ -29,7 +30,33 @@ def payment_page_policy(stripe_js_url: str) -> str:
     )
 
 
+def with_frame_ancestors(policy: str, origins: tuple[str, ...]) -> str:
+    """Let `origins` (a store's allowed embedding origins) frame a page besides our own."""
+    if not origins:
+        return policy
+    return policy.replace("frame-ancestors 'self'", "frame-ancestors 'self' " + " ".join(origins))
+
+
+class StoreSessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session; inside a host page's frame (embed mode) over https its
+    cookie is SameSite=None and Partitioned (CHIPS), the only kind a browser keeps and sends in
+    a third-party frame. Partitioned, it exists only under that host page's site, so other
+    sites still cannot ride on it. Plain http (development, tests) keeps Lax: there the demo
+    serves host and store on one site (same host, another port), where Lax cookies flow."""
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        return "None" if _framed_over_https(app) else super().get_cookie_samesite(app)
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        return _framed_over_https(app) or super().get_cookie_partitioned(app)
+
+
+def _framed_over_https(app: Flask) -> bool:
+    return bool(app.config["SESSION_COOKIE_SECURE"] and g.get("embed_host"))
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = StoreSessionInterface()
     login_manager.login_view = "shop.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -43,10 +70,14 @@ def init_app(app: Flask) -> None:
 
 def add_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    # a store's pages may be framed by the store's allowed origins (storefront.shop.embedding)
+    origins = g.get("frame_ancestors", ())
+    policy = headers.get("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers["Content-Security-Policy"] = with_frame_ancestors(policy, origins)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    if not origins:  # SAMEORIGIN would contradict frame-ancestors naming other origins
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
@@ -54,7 +85,12 @@ def add_security_headers(response):
 
 
 # The account kind each area of the site accepts (by blueprint); other areas sign no one in.
-AREA_KINDS = {"shop": Shopper, "console": StaffUser, "platform": PlatformOperator}
+AREA_KINDS = {
+    "shop": Shopper,
+    "console": StaffUser,
+    "platform": PlatformOperator,
+    "join": Applicant,  # a merchant applying for a store (admin.join)
+}
 
 
 def load_user(user_id: str):
@@ -81,5 +117,5 @@ def _load_account(model, account_id: int):
         with system_context():  # the console sets the tenant from this very account
             user = db.session.get(StaffUser, account_id)
             return user if user and user.active and user.tenant.active else None
-    operator = db.session.get(PlatformOperator, account_id)
-    return operator if operator and operator.active else None
+    account = db.session.get(model, account_id)  # an operator or an applicant
+    return account if account and account.active else None

@@ -35,6 +35,7 @@ from storefront.shop import (  # noqa: E402, F401 - routes register on import
     cart,
     catalog,
     checkout,
+    embedding,
     invoices,
     orders,
     promoters,
