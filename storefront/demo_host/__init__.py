@@ -42,7 +42,3 @@ def main() -> None:
     options = parser.parse_args()
     app = create_host_app(options.store_url, options.store)
     app.run(host="127.0.0.1", port=options.port)
-
-
-if __name__ == "__main__":
-    main()
