@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from admin.forms import choices
@@ -195,12 +195,3 @@ class ProductFilingForm(FlaskForm):
             ]
             valid = False
         return valid
-
-
-class ReviewForm(FlaskForm):
-    """The operator's decision; a rejection needs a reason (checked by the service)."""
-
-    note = TextAreaField(_l("Reason (required to reject)"), validators=[Length(max=2000)])
-    submitted_at = HiddenField()  # the submission on screen: a newer one is refused
-    approve = SubmitField(_l("Approve"))
-    reject = SubmitField(_l("Reject"))

@@ -34,4 +34,5 @@ from admin import (  # noqa: E402, F401 - routes register on import
     platform_dashboard,
     platform_filings,
     platform_reconciliation,
+    platform_reviews,
 )

@@ -1,90 +1,101 @@
-"""The platform operator's review of every store's customs filings (seed 000 step 2)."""
+"""How the operator's review pages show customs filings (seed 000 step 2, seed 001 §4): the
+product filings' queue searches by product name or HS code, as seed 000 describes."""
 
-from datetime import UTC, datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+from admin.review_views import QueueView, register_queue_view
+from storefront.domain.customs.filings import COUNTRIES, TRANSPORT_MODES, UNITS
+from storefront.models import CustomsFiling, Product, ProductFiling
+from storefront.services.customs_filings import ENTERPRISE_KIND, PRODUCT_KIND
 
-from admin.console.messages import console_message
-from admin.filing_forms import ReviewForm
-from admin.platform import bp
-from storefront.domain.customs.filings import COUNTRIES, TRANSPORT_MODES, UNITS, FilingStatus
-from storefront.domain.errors import Refused
-from storefront.input_hardening import page_number
-from storefront.queries import customs_filings as filing_queries
-from storefront.services.customs_filings import review_filing
-
-KINDS = ("product", "enterprise")
-NEVER = datetime.fromtimestamp(0, UTC)  # an unreadable stamp matches no submission
+NONE = "—"
 
 
-@bp.route("/filings")
-def filings():
-    filters = _filters()
-    page = request.args.get("page", 1, type=page_number)
-    listing = filing_queries.review_queue(filters, page, current_app.config["PAGE_SIZE"])
-    return render_template(
-        "platform/filings.html",
-        filings=listing,
-        filters=filters,
-        stores=filing_queries.tenant_names(listing.items),
-        pending=filing_queries.pending_counts(),
+def _coded(code: str, names: dict) -> str:
+    return f"{code} {names.get(code, '')}".strip() if code else NONE
+
+
+def _product_fields(filing: ProductFiling) -> list[tuple[str, object]]:
+    product = filing.product
+    return [
+        (_l("Product"), f"{product.name} ({product.sku})"),
+        (_l("HS code"), filing.hs_code),
+        (_l("Filing number"), filing.record_no),
+        (_l("Country of origin"), _coded(filing.origin_country, COUNTRIES)),
+        (_l("Declared unit"), _coded(filing.unit, UNITS)),
+        (_l("First legal unit"), _coded(filing.unit1, UNITS)),
+        (_l("First legal quantity per declared unit"), filing.qty1_per_unit),
+        (_l("Second legal unit"), _coded(filing.unit2, UNITS)),
+        (_l("Second legal quantity per declared unit"), filing.qty2_per_unit or NONE),
+        (_l("Gross weight per unit (kg)"), filing.gross_weight),
+        (_l("Net weight per unit (kg)"), filing.net_weight),
+        (_l("Brand, specification, ingredients"), filing.model),
+        (_l("Bar code"), filing.bar_code or NONE),
+        (_l("Postal tax number (direct mail)"), filing.postal_tax_number or NONE),
+    ]
+
+
+def _enterprise_fields(filing: CustomsFiling) -> list[tuple[str, object]]:
+    f = filing
+    return [
+        (_l("E-commerce enterprise code"), f.enterprise_code),
+        (_l("E-commerce enterprise name"), f.enterprise_name),
+        (_l("E-commerce platform code"), f.platform_code),
+        (_l("E-commerce platform name"), f.platform_name),
+        (_l("Payment enterprise code"), f.payment_code),
+        (_l("Payment enterprise name"), f.payment_name),
+        (_l("Logistics enterprise code"), f.logistics_code),
+        (_l("Logistics enterprise name"), f.logistics_name),
+        (_l("Declaration agent code"), f.agent_code),
+        (_l("Declaration agent name"), f.agent_name),
+        (_l("Customs code (declaring customs)"), f.customs_code),
+        (_l("Port code (entry customs)"), f.port_code),
+        (_l("Trade mode"), f.trade_mode),
+        (_l("Transport mode"), _coded(f.traf_mode, TRANSPORT_MODES)),
+        (_l("Bonded account book number (1210)"), f.ems_no or NONE),
+        (_l("Bonded area enterprise code (1210)"), f.area_code or NONE),
+        (_l("Bonded area enterprise name (1210)"), f.area_name or NONE),
+        (_l("Vessel, flight or vehicle (9610)"), f.traf_no or NONE),
+        (_l("Voyage or flight number (9610)"), f.voyage_no or NONE),
+        (_l("Bill of lading number (9610)"), f.bill_no or NONE),
+        (_l("Supervision site code"), f.loct_no or NONE),
+        (_l("Data exchange (DXP) user id"), f.dxp_id or NONE),
+    ]
+
+
+register_queue_view(
+    QueueView(
+        kind=PRODUCT_KIND,
+        search_hint=_l("Product name or HS code"),
+        headings=(_l("Product"), _l("HS code"), _l("Filing number")),
+        cells=lambda filing: (filing.product.name, filing.hs_code, filing.record_no),
+        name=lambda filing: filing.product.name,
+        fields=_product_fields,
+        prepare=lambda statement: statement.join(
+            Product, Product.id == ProductFiling.product_id
+        ).options(selectinload(ProductFiling.product)),
+        matches=lambda search: or_(
+            Product.name.icontains(search, autoescape=True),
+            ProductFiling.hs_code.startswith(search, autoescape=True),
+        ),
     )
-
-
-@bp.route("/filings/enterprise/<int:customs_filing_id>", methods=["GET", "POST"])
-def enterprise_filing(customs_filing_id: int):
-    return _review("enterprise", customs_filing_id)
-
-
-@bp.route("/filings/product/<int:product_filing_id>", methods=["GET", "POST"])
-def product_filing(product_filing_id: int):
-    return _review("product", product_filing_id)
-
-
-def _review(kind: str, filing_id: int):
-    filing, store = filing_queries.filing_for_review_or_404(kind, filing_id)
-    form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            review_filing(
-                kind, filing.id, bool(form.approve.data), form.note.data or "", _who(), _seen(form)
-            )
-        except Refused as refused:
-            form.note.errors.append(console_message(refused))
-        else:
-            flash(_("Filing approved.") if form.approve.data else _("Filing rejected."), "success")
-            return redirect(url_for("platform.filings", kind=kind))
-    form.submitted_at.data = filing.submitted_at.isoformat()
-    return render_template(
-        "platform/filing_review.html",
-        form=form,
-        filing=filing,
-        store=store,
-        kind=kind,
-        countries=COUNTRIES,
-        units=UNITS,
-        transport_modes=TRANSPORT_MODES,
+)
+register_queue_view(
+    QueueView(
+        kind=ENTERPRISE_KIND,
+        search_hint=_l("Store, enterprise name or code"),
+        headings=(_l("E-commerce enterprise name"), _l("Trade mode")),
+        cells=lambda filing: (
+            f"{filing.enterprise_name} ({filing.enterprise_code})",
+            filing.trade_mode,
+        ),
+        name=lambda filing: filing.enterprise_name,
+        fields=_enterprise_fields,
+        matches=lambda search: or_(
+            CustomsFiling.enterprise_name.icontains(search, autoescape=True),
+            CustomsFiling.enterprise_code.icontains(search, autoescape=True),
+        ),
     )
-
-
-def _filters() -> filing_queries.QueueFilters:
-    args = request.args
-    status = args.get("status", FilingStatus.PENDING)
-    return filing_queries.QueueFilters(
-        kind=args.get("kind") if args.get("kind") in KINDS else "product",
-        status=status if status in set(FilingStatus) else None,  # "all"
-        search=args.get("q", "").strip(),
-    )
-
-
-def _seen(form: ReviewForm) -> datetime:
-    try:
-        return datetime.fromisoformat(form.submitted_at.data or "")
-    except ValueError:
-        return NEVER
-
-
-def _who() -> str:
-    return f"operator:{current_user.id} {current_user.name}"
+)

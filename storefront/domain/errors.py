@@ -41,13 +41,11 @@ class ErrorCode(StrEnum):
     DUPLICATE_EMAIL = "duplicate_email"
     UNKNOWN_LIMIT_POLICY = "unknown_limit_policy"
     INVALID_SETTINGS = "invalid_settings"  # plugin settings; the fields say what is wrong
-    # customs filings (platform operator's review)
-    NOTE_REQUIRED = "note_required"  # a rejection must say why
-    FILING_CHANGED = "filing_changed"  # resubmitted since the operator opened it
     # reviews by the platform operator (storefront.domain.reviews, SPEC §9)
     REVIEW_NOT_ALLOWED = "review_not_allowed"  # the action does not fit the review state
     REVIEW_REASON_REQUIRED = "review_reason_required"  # rejecting or asking changes says why
     REVIEW_STALE = "review_stale"  # submitted again since the operator opened it
+    UNDER_REVIEW = "under_review"  # its owner changes an item while it waits in the queue
     # uploaded documents (storefront.services.uploads)
     UPLOAD_EMPTY = "upload_empty"
     UPLOAD_TOO_LARGE = "upload_too_large"

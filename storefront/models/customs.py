@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.domain.customs.receipts import TaxBill, TaxBillStatus
 from storefront.extensions import db
+from storefront.models.review_decisions import Reviewable
 from storefront.models.types import Encrypted, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
 
@@ -24,18 +25,11 @@ from storefront.tenancy import TenantScoped
 Measure = Numeric(19, 5, asdecimal=True)
 
 
-class Reviewed:
-    """What a filing carries for the platform operator's review (seed 000 step 2)."""
+class CustomsFiling(Reviewable, TenantScoped, db.Model):
+    """The store's enterprise filing (企业备案): customs codes of every party of its orders.
 
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # FilingStatus
-    review_note: Mapped[str] = mapped_column(Text, default="")
-    reviewed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class CustomsFiling(Reviewed, TenantScoped, db.Model):
-    """The store's enterprise filing (企业备案): customs codes of every party of its orders."""
+    Reviewed by the platform operator as kind "enterprise_filing" (seed 000 step 2).
+    """
 
     __tablename__ = "customs_filings"
     __table_args__ = (UniqueConstraint("tenant_id"),)
@@ -65,8 +59,9 @@ class CustomsFiling(Reviewed, TenantScoped, db.Model):
     dxp_id: Mapped[str] = mapped_column(String(30), default="")
 
 
-class ProductFiling(Reviewed, TenantScoped, db.Model):
-    """A product's filing (商品备案): what customs knows the goods as."""
+class ProductFiling(Reviewable, TenantScoped, db.Model):
+    """A product's filing (商品备案): what customs knows the goods as; reviewed by the platform
+    operator as kind "product_filing" (seed 000 step 2(1))."""
 
     __tablename__ = "product_filings"
     __table_args__ = (UniqueConstraint("tenant_id", "product_id"),)

@@ -10,9 +10,9 @@ from decimal import Decimal
 from sqlalchemy import Select, case, func, select, type_coerce
 from sqlalchemy.orm import selectinload
 
-from storefront.domain.customs.filings import FilingStatus
 from storefront.domain.customs.messages import CHINA_TIME
 from storefront.domain.customs.states import COMPOSITE_TAGS
+from storefront.domain.reviews import ReviewState
 from storefront.extensions import db
 from storefront.models import AreaReport, BondedStockMovement, Product, ProductFiling, Tenant
 from storefront.models.types import ZERO, Money
@@ -249,7 +249,7 @@ def bonded_products() -> list[Product]:
             .join(ProductFiling, ProductFiling.product_id == Product.id)
             .where(
                 Product.tax_tag.in_(sorted(COMPOSITE_TAGS)),
-                ProductFiling.status == FilingStatus.APPROVED,
+                ProductFiling.review_state == ReviewState.APPROVED,
             )
             .order_by(Product.sku)
         )

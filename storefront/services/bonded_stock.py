@@ -10,10 +10,10 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from storefront.domain.customs.filings import FilingStatus
 from storefront.domain.customs.messages import CHINA_TIME
 from storefront.domain.customs.states import COMPOSITE_TAGS
 from storefront.domain.money import round_money
+from storefront.domain.reviews import ReviewState
 from storefront.extensions import db
 from storefront.models import BondedStockMovement, Order, OrderLine, Product, ProductFiling
 from storefront.services.errors import NotFound
@@ -97,7 +97,8 @@ def register_inbound(inbound: Inbound, who: str, now: datetime) -> BondedStockMo
         raise NotFound("Product")
     filing = db.session.scalar(
         select(ProductFiling).where(
-            ProductFiling.product_id == product.id, ProductFiling.status == FilingStatus.APPROVED
+            ProductFiling.product_id == product.id,
+            ProductFiling.review_state == ReviewState.APPROVED,
         )
     )
     if product.tax_tag not in COMPOSITE_TAGS or filing is None:

@@ -1,24 +1,27 @@
-"""Customs filings (备案): the store's enterprise filing, each product's filing, the platform
-operator's review, and which products may not be sold cross-border for want of one.
+"""Customs filings (备案): the store's enterprise filing, each product's filing, and which
+products may not be sold cross-border for want of an approved one.
 
 Seed 000 step 2 and seed 001 §4: a merchant files its customs codes and every tax product
-before selling cross-border; the platform operator approves or rejects each filing. The filing
-row carries its last decision (reviewed_by, reviewed_at, review_note): that is the audit trail.
+before selling cross-border; the platform operator reviews each filing. Both kinds go through
+the one review mechanism (storefront.services.reviews), which keeps their history.
 """
 
 import logging
-from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from storefront.domain.customs.filings import FilingStatus
 from storefront.domain.errors import ErrorCode, Refused
+from storefront.domain.reviews import ReviewState
 from storefront.extensions import db
 from storefront.models import CustomsFiling, Product, ProductFiling
-from storefront.models.types import utcnow
 from storefront.queries import row_or_none
+from storefront.services import reviews
 from storefront.services.errors import NotFound
-from storefront.tenancy import system_context
+
+ENTERPRISE_KIND, PRODUCT_KIND = "enterprise_filing", "product_filing"
+reviews.register_kind(ENTERPRISE_KIND, CustomsFiling, title=_l("Enterprise filings"))
+reviews.register_kind(PRODUCT_KIND, ProductFiling, title=_l("Product filings"))
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +66,12 @@ PRODUCT_FIELDS = (
     "postal_tax_number",
 )
 _NULLABLE = {"qty2_per_unit"}  # the only filed column that may be NULL
-FILING_KINDS = {"enterprise": CustomsFiling, "product": ProductFiling}
 
 
 def save_customs_filing(data: dict, who: str) -> bool:
     """Create or update the store's enterprise filing; return whether anything changed."""
     filing = db.session.scalar(select(CustomsFiling)) or CustomsFiling()
-    changed = _submit(filing, data, ENTERPRISE_FIELDS, who)
-    db.session.add(filing)
+    changed = _submit(ENTERPRISE_KIND, filing, data, ENTERPRISE_FIELDS, who)
     db.session.commit()
     return changed
 
@@ -83,60 +84,25 @@ def save_product_filing(product_id: int, data: dict, who: str) -> bool:
     filing = db.session.scalar(
         select(ProductFiling).where(ProductFiling.product_id == product.id)
     ) or ProductFiling(product_id=product.id)
-    changed = _submit(filing, data, PRODUCT_FIELDS, who)
-    db.session.add(filing)
+    changed = _submit(PRODUCT_KIND, filing, data, PRODUCT_FIELDS, who)
     db.session.commit()
     return changed
 
 
-def _submit(filing, data: dict, fields: tuple[str, ...], who: str) -> bool:
-    """Copy the filed values; any change sends the filing back to the operator's queue."""
+def _submit(kind: str, filing, data: dict, fields: tuple[str, ...], who: str) -> bool:
+    """Copy the filed values; any change sends the filing to the operator's queue as a new
+    version. A filing in the queue is not changed: the operator decides on what it opened
+    (the review state table allows no submission while submitted)."""
     values = {name: data.get(name) for name in fields}
     changed = filing.id is None or any(getattr(filing, k) != v for k, v in values.items())
     if not changed:
         return False
+    if filing.review_state == ReviewState.SUBMITTED:
+        raise Refused(ErrorCode.UNDER_REVIEW, f"{kind} {filing.id} is in the queue")
     for name, value in values.items():
         setattr(filing, name, "" if value is None and name not in _NULLABLE else value)
-    # The last decision stays on the row for the operator to see; only the status resets.
-    filing.status, filing.submitted_at = FilingStatus.PENDING, utcnow()
-    # The filing has no submitted_by column (migration 0013 is fixed): the log keeps who.
-    log.info("%s filing submitted for review by %s", type(filing).__name__, who)
+    reviews.submit(kind, filing, who, "staff")
     return True
-
-
-def review_filing(
-    kind: str,
-    filing_id: int,
-    approve: bool,
-    note: str,
-    who: str,
-    seen_submitted_at: datetime | None = None,
-) -> None:
-    """Approve or reject a filing of any store (the operator); a rejection needs a reason.
-
-    `seen_submitted_at` is the submission the operator looked at: a filing changed since
-    then is refused, so nobody approves values they have not seen.
-    """
-    note = note.strip()
-    if not approve and not note:
-        raise Refused(ErrorCode.NOTE_REQUIRED)
-    model = FILING_KINDS.get(kind)
-    if model is None:
-        raise NotFound("filing kind")
-    with system_context():  # the operator reviews every store's filings
-        filing = db.session.scalar(
-            select(model)
-            .where(model.id == filing_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)  # compare with the locked row
-        )
-        if filing is None:
-            raise NotFound(model.__name__)
-        if seen_submitted_at is not None and filing.submitted_at != seen_submitted_at:
-            raise Refused(ErrorCode.FILING_CHANGED)
-        filing.status = FilingStatus.APPROVED if approve else FilingStatus.REJECTED
-        filing.review_note, filing.reviewed_by, filing.reviewed_at = note, who, utcnow()
-        db.session.commit()
 
 
 def unfiled_products(product_ids) -> list[str]:
@@ -149,12 +115,13 @@ def unfiled_products(product_ids) -> list[str]:
     if not ids:
         return []
     rows = db.session.execute(
-        select(Product.name, ProductFiling.status)
+        select(Product.name, ProductFiling.review_state)
         .outerjoin(ProductFiling, ProductFiling.product_id == Product.id)
         .where(Product.id.in_(ids), Product.tax_tag.is_not(None))
         .order_by(Product.id)
     ).all()
     if not rows:
         return []
-    store_approved = db.session.scalar(select(CustomsFiling.status)) == FilingStatus.APPROVED
-    return [name for name, status in rows if not store_approved or status != FilingStatus.APPROVED]
+    approved = ReviewState.APPROVED
+    store_approved = db.session.scalar(select(CustomsFiling.review_state)) == approved
+    return [name for name, state in rows if not store_approved or state != approved]

@@ -117,7 +117,8 @@ STORE_FILINGS = {
         "bill_no": "78112345675",
     },
 }
-APPROVED = {"status": "approved", "reviewed_by": "demo", "review_note": ""}
+# Demo filings arrive as the operator approved them once (version 1; seed data, no history).
+APPROVED = {"review_state": "approved", "review_version": 1}
 COMMON_FILING = {
     "platform_code": "3105960KJY",
     "platform_name": "跨境优选平台",

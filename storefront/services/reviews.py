@@ -16,6 +16,7 @@ from storefront.domain.reviews import DECISIONS, ReviewAction, ReviewState, next
 from storefront.extensions import db
 from storefront.models.review_decisions import ReviewDecision
 from storefront.models.types import utcnow
+from storefront.queries import review_queues
 from storefront.services import outbox
 from storefront.services.errors import NotFound
 from storefront.tenancy import current_tenant_id, system_context
@@ -154,18 +155,9 @@ def _record(kind, subject, action, previous, reason, who, actor_kind) -> ReviewD
 
 
 def history(kind: str, subject_id: int) -> list[ReviewDecision]:
-    """Return an item's review steps, oldest first.
-
-    Callers load the item first (merchants through the tenant filter); with a tenant in context
-    only that tenant's steps are read, whatever id is asked for.
-    """
-    statement = select(ReviewDecision).where(
-        ReviewDecision.kind == kind, ReviewDecision.subject_id == subject_id
-    )
-    tenant_id = current_tenant_id()
-    if tenant_id is not None:
-        statement = statement.where(ReviewDecision.tenant_id == tenant_id)
-    return list(db.session.scalars(statement.order_by(ReviewDecision.id)))
+    """Return an item's review steps, oldest first (only the tenant's own with one in context;
+    callers load the item first, merchants through the tenant filter)."""
+    return review_queues.review_history(kind, subject_id)
 
 
 def pending_counts() -> dict[str, int]:

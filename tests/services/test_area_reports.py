@@ -129,7 +129,7 @@ def test_an_unapproved_filing_is_not_bonded_stock(tenants):
         pending = factories.product(a.supplier, "300.00", a.template, "cross_border_retail")
         db.session.scalar(
             select(ProductFiling).where(ProductFiling.product_id == pending.id)
-        ).status = "pending"
+        ).review_state = "submitted"
     with pytest.raises(InboundRefused):
         inbound(a, product=pending)
 

@@ -2,24 +2,27 @@
 cannot be sold (seed 000 step 2, seed 001 §4)."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import event, select
 
 from storefront.domain.errors import ErrorCode, Refused
+from storefront.domain.reviews import ReviewAction
 from storefront.extensions import db
 from storefront.models import CustomsFiling, ProductFiling
+from storefront.services import reviews
 from storefront.services.checkout import CheckoutRefused, PlacementRequest, place_order
 from storefront.services.customs_filings import (
-    review_filing,
+    ENTERPRISE_KIND,
+    PRODUCT_KIND,
     save_customs_filing,
     save_product_filing,
     unfiled_products,
 )
 from storefront.services.errors import NotFound
-from storefront.tenancy import system_context, tenant_context
+from storefront.tenancy import tenant_context
 from tests.support import factories
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
@@ -58,27 +61,46 @@ def _filing_of(product) -> ProductFiling:
 def test_a_new_enterprise_filing_waits_for_review(app, session):
     store = factories.tenant()
     with app.test_request_context(), tenant_context(store.id):
-        assert save_customs_filing(ENTERPRISE, "staff:1") is True
+        assert save_customs_filing(ENTERPRISE, "owner@example.com") is True
         filing = _store_filing()
-        assert (filing.status, filing.enterprise_code, filing.reviewed_at) == (
-            "pending",
+        assert (filing.review_state, filing.enterprise_code, filing.review_version) == (
+            "submitted",
             "3105960ABC",
-            None,
+            1,
+        )
+        [step] = reviews.history(ENTERPRISE_KIND, filing.id)
+        assert (step.action, step.from_state, step.to_state, step.actor, step.actor_kind) == (
+            "submit",
+            "draft",
+            "submitted",
+            "owner@example.com",
+            "staff",
         )
 
 
-def test_any_change_sends_an_approved_filing_back_and_keeps_the_last_decision(a):
-    filing = _store_filing()  # the factory's, approved
-    save_customs_filing({**ENTERPRISE, **_columns(filing)}, "staff:1")
-    assert filing.status == "approved"  # nothing changed: the approval stands
+def test_any_change_sends_an_approved_filing_back_as_a_new_version(a):
+    filing = _store_filing()  # the factory's, approved at version 1
+    save_customs_filing({**ENTERPRISE, **_columns(filing)}, "staff@example.com")
+    assert filing.review_state == "approved"  # nothing changed: the approval stands
     before = filing.submitted_at
-    assert save_customs_filing({**_columns(filing), "port_code": "2201"}, "staff:1") is True
-    assert (filing.status, filing.port_code, filing.reviewed_by) == (
-        "pending",
+    changed = {**_columns(filing), "port_code": "2201"}
+    assert save_customs_filing(changed, "staff@example.com") is True
+    assert (filing.review_state, filing.port_code, filing.review_version) == (
+        "submitted",
         "2201",
-        "operator:test",
+        2,
     )
     assert filing.submitted_at > before
+
+
+def test_a_filing_in_the_queue_is_not_changed_until_the_operator_decides(a):
+    filing = _store_filing()
+    save_customs_filing({**_columns(filing), "port_code": "2201"}, "staff@example.com")
+    with pytest.raises(Refused) as refused:
+        save_customs_filing({**_columns(filing), "port_code": "2202"}, "staff@example.com")
+    assert refused.value.code == ErrorCode.UNDER_REVIEW
+    db.session.expire_all()
+    assert (_store_filing().port_code, _store_filing().review_version) == ("2201", 2)
 
 
 def _columns(filing) -> dict:
@@ -88,9 +110,13 @@ def _columns(filing) -> dict:
 def test_a_product_filing_is_one_per_product_and_only_for_tax_products(a):
     product = factories.product(a.supplier, "99.00", a.template, "cross_border_retail", filed=False)
     assert save_product_filing(product.id, PRODUCT, "staff:1") is True
+    filing_id = _filing_of(product).id
+    reviews.decide(PRODUCT_KIND, filing_id, ReviewAction.ASK_CHANGES, "HS 有误", "op@x.cn", 1)
     assert save_product_filing(product.id, {**PRODUCT, "hs_code": "3304100000"}, "staff:1")
     rows = db.session.scalars(select(ProductFiling).where(ProductFiling.product_id == product.id))
-    assert [(row.hs_code, row.status) for row in rows] == [("3304100000", "pending")]
+    assert [(row.hs_code, row.review_state, row.review_version) for row in rows] == [
+        ("3304100000", "submitted", 2)
+    ]
     assert save_product_filing(product.id, {**PRODUCT, "hs_code": "3304100000"}, "x") is False
     with pytest.raises(NotFound):
         save_product_filing(a.non_tax_product.id, PRODUCT, "staff:1")
@@ -103,53 +129,16 @@ def test_another_stores_product_cannot_be_filed(a, tenants):
         assert _filing_of(tenants.b.product).hs_code == "3304990099"  # untouched
 
 
-def test_the_operator_rejects_with_a_reason_and_approves_any_store(app, tenants):
-    with tenant_context(tenants.b.tenant.id):
-        filing_id = _filing_of(tenants.b.product).id
-    with pytest.raises(Refused) as refused:
-        review_filing("product", filing_id, False, "  ", "operator:1 Op")
-    assert refused.value.code == ErrorCode.NOTE_REQUIRED
-    review_filing("product", filing_id, False, "HS 编码与品名不符", "operator:1 Op")
-    with system_context():
-        row = db.session.scalar(select(ProductFiling).where(ProductFiling.id == filing_id))
-        assert (row.status, row.review_note, row.reviewed_by) == (
-            "rejected",
-            "HS 编码与品名不符",
-            "operator:1 Op",
-        )
-        assert row.reviewed_at is not None
-    review_filing("product", filing_id, True, "", "operator:2 Op")
-    with system_context():
-        row = db.session.scalar(select(ProductFiling).where(ProductFiling.id == filing_id))
-        assert (row.status, row.reviewed_by) == ("approved", "operator:2 Op")
-
-
-def test_a_filing_changed_since_the_operator_opened_it_is_not_decided(a):
-    filing = _store_filing()
-    seen = filing.submitted_at - timedelta(seconds=1)
-    with pytest.raises(Refused) as refused:
-        review_filing("enterprise", filing.id, False, "不对", "operator:1", seen)
-    assert refused.value.code == ErrorCode.FILING_CHANGED
-    assert _store_filing().status == "approved"
-    review_filing("enterprise", filing.id, False, "不对", "operator:1", filing.submitted_at)
-    assert _store_filing().status == "rejected"
-
-
-def test_an_unknown_filing_is_not_found(a):
-    with pytest.raises(NotFound):
-        review_filing("product", 10**9, True, "", "operator:1")
-    with pytest.raises(NotFound):
-        review_filing("warehouse", _store_filing().id, True, "", "operator:1")
-
-
 @pytest.mark.parametrize(
     ("store_status", "product_status", "unfiled"),
     [
         ("approved", "approved", False),
-        ("approved", "pending", True),
+        ("approved", "submitted", True),
+        ("approved", "needs_changes", True),
         ("approved", "rejected", True),
         ("approved", None, True),  # never filed
-        ("pending", "approved", True),
+        ("submitted", "approved", True),
+        ("needs_changes", "approved", True),
         ("rejected", "approved", True),
         (None, "approved", True),  # the store never filed
     ],
@@ -160,12 +149,12 @@ def test_a_tax_product_sells_only_with_both_filings_approved(
     store = factories.tenant()
     with app.test_request_context(), tenant_context(store.id):
         if store_status:
-            factories.customs_filing(status=store_status)
+            factories.customs_filing(review_state=store_status)
         supplier, template = factories.supplier(), factories.template()
         taxed = factories.product(supplier, "10.00", template, "direct_mail", filed=False)
         plain = factories.product(supplier, "10.00", name="普通商品")
         if product_status:
-            factories.product_filing(taxed, status=product_status)
+            factories.product_filing(taxed, review_state=product_status)
         expected = [taxed.name] if unfiled else []
         assert unfiled_products([taxed.id, plain.id]) == expected
 

@@ -146,7 +146,7 @@ def product(
 
 def customs_filing(**values) -> CustomsFiling:
     """The store's enterprise filing: bonded stock (1210) with valid codes, approved."""
-    approved = {"status": "approved", "reviewed_by": "operator:test"}
+    approved = {"review_state": "approved", "review_version": 1, "submitted_at": datetime.now(UTC)}
     row = CustomsFiling(**{**ENTERPRISE_FILING, **approved, **values})
     db.session.add(row)
     db.session.flush()
@@ -171,8 +171,9 @@ def product_filing(product_row: Product, **values) -> ProductFiling:
         "net_weight": Decimal("0.40000"),
         "model": "品牌:测试;规格:50ml",
         "postal_tax_number": "09000000" if product_row.tax_tag == "direct_mail" else "",
-        "status": "approved",
-        "reviewed_by": "operator:test",
+        "review_state": "approved",
+        "review_version": 1,
+        "submitted_at": datetime.now(UTC),
     }
     row = ProductFiling(product_id=product_row.id, **{**defaults, **values})
     db.session.add(row)

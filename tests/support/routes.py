@@ -134,3 +134,21 @@ def _embed_origin(store) -> int:
 
 
 OBJECT_IDS["origin_id"] = _embed_origin
+
+
+# the operator's review pages (admin/platform_reviews.py): a kind, one of its items, a document
+PLAIN_ARGUMENTS["kind"] = "product_filing"
+OBJECT_IDS["subject_id"] = OBJECT_IDS["product_filing_id"]
+
+
+def _stored_file(store) -> int:
+    """A document the store uploaded (a PDF)."""
+    import io
+
+    from storefront.services.uploads import store_upload
+
+    stored = store_upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "doc.pdf", "agreement", "test")
+    return stored.id
+
+
+OBJECT_IDS["stored_file_id"] = _stored_file

@@ -1,12 +1,20 @@
 """Customs filings through the consoles: the merchant files, the operator reviews, the cart and
 its quote refuse tax products without approved filings (seed 000 step 2, seed 001 §4)."""
 
+import dataclasses
+import io
+
 import pytest
 from sqlalchemy import select
 
+from admin import review_views
+from storefront.domain.reviews import ReviewAction
 from storefront.extensions import db
 from storefront.models import CustomsFiling, ProductFiling
-from storefront.tenancy import system_context, tenant_context
+from storefront.services import reviews
+from storefront.services.customs_filings import ENTERPRISE_KIND, PRODUCT_KIND
+from storefront.services.uploads import store_upload
+from storefront.tenancy import tenant_context
 from tests.support import factories
 from tests.web.helpers import login_operator, login_shopper, login_staff
 from tests.web.test_chinese_pages import english_words
@@ -30,6 +38,8 @@ PRODUCT = {
     "model": "面霜;50g",
 }
 CODE_ERROR = "请输入 10 位海关注册编码。"
+OP = "reviewer@platform.example"
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 def _form_errors(page: str) -> list[str]:
@@ -80,21 +90,25 @@ def test_direct_purchase_needs_its_transport_numbers(client, tenants):
     assert response.status_code == 302
 
 
-def test_a_saved_filing_waits_for_review_and_the_merchant_sees_the_operators_note(client, tenants):
+def test_a_saved_filing_waits_for_review_and_the_merchant_sees_the_reason_and_history(
+    client, tenants
+):
     a = tenants.a
     login_staff(client, a.owner)
     response = client.post("/admin/filings", data=ENTERPRISE, headers=CHINESE)
     assert response.status_code == 302
     filing = _store_filing(a.tenant.id)
-    assert (filing.status, filing.enterprise_code) == ("pending", "3105960ABC")
+    assert (filing.review_state, filing.enterprise_code) == ("submitted", "3105960ABC")
     page = client.get("/admin/filings", headers=CHINESE).get_data(as_text=True)
-    assert "备案已提交平台审核" in page and "待审核" in page
-    with system_context():
-        filing.status, filing.review_note = "rejected", "支付企业代码有误"
-        filing.reviewed_by, filing.reviewed_at = "operator:1 平台", filing.submitted_at
-        db.session.flush()
+    assert "备案已提交平台审核" in page and "待审核" in page and "平台正在审核" in page
+    refused = client.post("/admin/filings", data={**ENTERPRISE, "ems_no": "T1"}, headers=CHINESE)
+    assert "平台正在审核" in refused.get_data(as_text=True)  # in the queue: not changed
+    version = filing.review_version
+    reviews.decide(ENTERPRISE_KIND, filing.id, ReviewAction.REJECT, "支付企业代码有误", OP, version)
     page = client.get("/admin/filings", headers=CHINESE).get_data(as_text=True)
     assert "已驳回" in page and "支付企业代码有误" in page
+    history = page.split("审核记录")[1]
+    assert history.count('data-action="reject"') == 1 and OP in history
 
 
 def test_the_product_filing_form_checks_weights_codes_and_direct_mail(client, tenants):
@@ -114,8 +128,8 @@ def test_the_product_filing_form_checks_weights_codes_and_direct_mail(client, te
     assert response.status_code == 302
     with tenant_context(a.tenant.id):
         row = db.session.scalar(select(ProductFiling).where(ProductFiling.product_id == mail.id))
-        assert (row.status, row.record_no, row.postal_tax_number) == (
-            "pending",
+        assert (row.review_state, row.record_no, row.postal_tax_number) == (
+            "submitted",
             "REC-0001",
             "09000000",
         )
@@ -130,7 +144,7 @@ def test_the_product_list_links_each_tax_product_to_its_filing(client, tenants):
     assert f'href="/admin/products/{a.product.id}/filing"' in page
     assert f'href="/admin/products/{unfiled.id}/filing"' in page
     assert f'href="/admin/products/{a.non_tax_product.id}/filing"' not in page
-    assert 'data-status="approved"' in page and 'data-status="missing"' in page
+    assert 'data-state="approved"' in page and 'data-state="missing"' in page
     edit = client.get(f"/admin/products/{a.product.id}/edit", headers=CHINESE)
     assert f'href="/admin/products/{a.product.id}/filing"' in edit.get_data(as_text=True)
     assert client.get(f"/admin/products/{a.non_tax_product.id}/filing").status_code == 404
@@ -154,16 +168,16 @@ def test_store_a_never_sees_or_edits_store_bs_filings(client, tenants):
 
 def test_each_console_accepts_only_its_kind_of_account(client, tenants):
     login_staff(client, tenants.a.owner)
-    assert client.get("/platform/filings").status_code == 302
+    assert client.get(f"/platform/reviews/{PRODUCT_KIND}").status_code == 302
     client.post("/admin/logout")
     login_operator(client, tenants.operator)
     assert client.get("/admin/filings").status_code == 302
 
 
-def _queue(client, **args) -> str:
-    return client.get("/platform/filings", query_string=args, headers=CHINESE).get_data(
-        as_text=True
-    )
+def _queue(client, kind: str = PRODUCT_KIND, **args) -> str:
+    response = client.get(f"/platform/reviews/{kind}", query_string=args, headers=CHINESE)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
 
 
 def test_the_operator_finds_filings_by_hs_code_and_product_name(client, tenants):
@@ -172,66 +186,109 @@ def test_the_operator_finds_filings_by_hs_code_and_product_name(client, tenants)
         device = factories.product(
             b.supplier, "1980.00", b.template, "cross_border_retail", filed=False
         )
-        factories.product_filing(device, hs_code="8516800000", status="pending")
+        factories.product_filing(device, hs_code="8516800000", review_state="submitted")
     login_operator(client, tenants.operator)
+    assert client.get("/platform/reviews").status_code == 302
     pending = _queue(client)
     assert device.name in pending and a.product.name not in pending  # approved: not pending
-    everything = _queue(client, status="all")
+    everything = _queue(client, state="all")
     assert device.name in everything and a.product.name in everything
-    assert everything.index(device.name) < everything.index(a.product.name)  # pending first
-    by_code = _queue(client, status="all", q="851680")
+    by_code = _queue(client, state="all", q="851680")
     assert device.name in by_code and a.product.name not in by_code
-    by_name = _queue(client, status="all", q=a.product.name)
+    by_name = _queue(client, state="all", q=a.product.name)
     assert a.product.name in by_name and device.name not in by_name
-    stores = _queue(client, kind="enterprise", status="all", q=b.tenant.name)
+    assert device.name not in _queue(client, state="all", q="%")  # a wildcard finds nothing
+    stores = _queue(client, ENTERPRISE_KIND, state="all", q=b.tenant.name)
     assert b.tenant.name in stores and a.tenant.name not in stores
+    assert client.get("/platform/reviews/warehouse").status_code == 404
 
 
-def test_the_operator_rejects_only_with_a_reason_then_approves(client, tenants):
-    a = tenants.a
-    with tenant_context(a.tenant.id):
-        filing = db.session.scalar(
-            select(ProductFiling).where(ProductFiling.product_id == a.product.id)
-        )
-        filing_id, stamp = filing.id, filing.submitted_at.isoformat()
-    login_operator(client, tenants.operator)
-    url = f"/platform/filings/product/{filing_id}"
-    page = client.get(url, headers=CHINESE).get_data(as_text=True)
-    for value in ("3304990099", filing.record_no, "116 日本", a.product.name):
-        assert value in page
-    refused = _post(client, url, {"reject": "1", "note": " ", "submitted_at": stamp})
-    assert "请填写驳回原因" in refused
-    assert _status(a, filing_id) == "approved"
-    reason = {"reject": "1", "note": "成分与品名不符", "submitted_at": stamp}
-    assert client.post(url, data=reason).status_code == 302
-    assert _status(a, filing_id) == "rejected"
-    stale = _post(client, url, {"approve": "1", "submitted_at": "2000-01-01T00:00:00+00:00"})
-    assert "请重新审核" in stale and _status(a, filing_id) == "rejected"
-    assert client.post(url, data={"approve": "1", "submitted_at": stamp}).status_code == 302
-    with tenant_context(a.tenant.id):
-        row = db.session.scalar(select(ProductFiling).where(ProductFiling.id == filing_id))
-        assert (row.status, row.reviewed_by) == (
-            "approved",
-            f"operator:{tenants.operator.id} Operator",
-        )
-
-
-def _status(store, filing_id: int) -> str:
+def _submitted_filing(store) -> ProductFiling:
     with tenant_context(store.tenant.id):
-        return db.session.scalar(select(ProductFiling.status).where(ProductFiling.id == filing_id))
+        filing = db.session.scalar(
+            select(ProductFiling).where(ProductFiling.product_id == store.product.id)
+        )
+        reviews.submit(PRODUCT_KIND, filing, store.owner.email, "staff")  # approved -> again
+        return filing
+
+
+def test_the_operator_decides_with_a_reason_on_the_version_seen(client, tenants):
+    a = tenants.a
+    filing = _submitted_filing(a)
+    login_operator(client, tenants.operator)
+    url = f"/platform/reviews/{PRODUCT_KIND}/{filing.id}"
+    page = client.get(url, headers=CHINESE).get_data(as_text=True)
+    for value in ("3304990099", filing.record_no, "116 日本", a.product.name, a.tenant.name):
+        assert value in page
+    assert 'name="seen_version" type="hidden" value="2"' in page
+    for button in ("reject", "ask_changes"):
+        refused = _post(client, url, {button: "1", "reason": " ", "seen_version": "2"})
+        assert "请说明原因" in refused and _state(a, filing.id) == "submitted"
+    stale = _post(client, url, {"approve": "1", "seen_version": "1"})
+    assert "请重新审核" in stale and _state(a, filing.id) == "submitted"
+    asked = {"ask_changes": "1", "reason": "成分与品名不符", "seen_version": "2"}
+    assert client.post(url, data=asked).status_code == 302
+    assert _state(a, filing.id) == "needs_changes"
+    page = client.get(url, headers=CHINESE).get_data(as_text=True)
+    assert "成分与品名不符" in page and tenants.operator.email in page
+    assert 'name="approve"' not in page  # nothing to decide until resubmitted
+    late = _post(client, url, {"approve": "1", "seen_version": "2"})
+    assert "不符" in late and _state(a, filing.id) == "needs_changes"
+
+
+def _state(store, filing_id: int) -> str:
+    with tenant_context(store.tenant.id):
+        return db.session.scalar(
+            select(ProductFiling.review_state).where(ProductFiling.id == filing_id)
+        )
 
 
 def test_the_operator_reviews_an_enterprise_filing(client, tenants):
     b = tenants.b
     filing = _store_filing(b.tenant.id)
+    with tenant_context(b.tenant.id):
+        reviews.submit(ENTERPRISE_KIND, filing, b.owner.email, "staff")
     login_operator(client, tenants.operator)
-    url = f"/platform/filings/enterprise/{filing.id}"
+    url = f"/platform/reviews/{ENTERPRISE_KIND}/{filing.id}"
     page = client.get(url, headers=CHINESE).get_data(as_text=True)
     for value in (filing.enterprise_code, filing.area_name, filing.ems_no, b.tenant.name):
         assert value in page
-    data = {"reject": "1", "note": "账册编号有误", "submitted_at": filing.submitted_at.isoformat()}
+    data = {"reject": "1", "reason": "账册编号有误", "seen_version": filing.review_version}
     assert client.post(url, data=data).status_code == 302
-    assert _store_filing(b.tenant.id).status == "rejected"
+    assert _store_filing(b.tenant.id).review_state == "rejected"
+
+
+@pytest.fixture
+def with_documents(monkeypatch):
+    """Product filings shown with one document (the kinds that have documents come later)."""
+    documents = {}
+    view = review_views.QUEUE_VIEWS[PRODUCT_KIND]
+    changed = dataclasses.replace(view, documents=lambda row: documents.get(row.id, []))
+    monkeypatch.setitem(review_views.QUEUE_VIEWS, PRODUCT_KIND, changed)
+    return documents
+
+
+def test_the_operator_sees_the_items_own_documents_inline_and_no_other(
+    client, tenants, with_documents
+):
+    a, b = tenants.a, tenants.b
+    filing = _submitted_filing(a)
+    with tenant_context(a.tenant.id):
+        licence = store_upload(io.BytesIO(PDF), "执照.pdf", "business_licence", a.owner.email)
+    with tenant_context(b.tenant.id):
+        other = store_upload(io.BytesIO(PDF), "b.pdf", "business_licence", b.owner.email)
+    with_documents[filing.id] = [("营业执照", licence.id)]
+    login_operator(client, tenants.operator)
+    base = f"/platform/reviews/{PRODUCT_KIND}/{filing.id}"
+    page = client.get(base, headers=CHINESE).get_data(as_text=True)
+    assert f'<iframe src="{base}/files/{licence.id}"' in page and "执照.pdf" in page
+    served = client.get(f"{base}/files/{licence.id}")
+    assert served.status_code == 200 and served.data == PDF
+    assert served.headers["Content-Security-Policy"].startswith("sandbox")
+    assert client.get(f"{base}/files/{other.id}").status_code == 404  # not this item's
+    client.post("/platform/logout")
+    login_staff(client, a.owner)
+    assert client.get(f"{base}/files/{licence.id}").status_code == 302  # operators only
 
 
 def test_the_cart_and_its_quote_refuse_an_unfiled_product(client, tenants):
@@ -256,28 +313,25 @@ def test_the_cart_and_its_quote_refuse_an_unfiled_product(client, tenants):
 
 def test_the_filing_pages_are_all_chinese(client, tenants):
     a, b = tenants.a, tenants.b
+    product_filing = _submitted_filing(a)
+    filing = _store_filing(a.tenant.id)
     with tenant_context(a.tenant.id):
-        product_filing = db.session.scalar(
-            select(ProductFiling).where(ProductFiling.product_id == a.product.id)
-        )
-        filing = db.session.scalar(select(CustomsFiling))
-        filing.reviewed_by = f"operator:{tenants.operator.id} {tenants.operator.name}"
-        filing.reviewed_at, filing.review_note = filing.submitted_at, "请补充账册"
-        db.session.flush()
+        reviews.submit(ENTERPRISE_KIND, filing, a.owner.email, "staff")
+    reviews.decide(ENTERPRISE_KIND, filing.id, ReviewAction.ASK_CHANGES, "请补充账册", OP, 2)
     data = {store.tenant.name for store in (a, b)} | {a.product.name, b.product.name, a.product.sku}
     data |= {getattr(filing, name) for name in ENTERPRISE} | {product_filing.record_no}
-    data |= {tenants.operator.name, a.owner.name, "DXP"}  # DXP: the exchange platform's name
+    data |= {tenants.operator.name, a.owner.name, a.owner.email, OP, "DXP", "REC"}  # names
     login_staff(client, a.owner)
     pages = ["/admin/filings", f"/admin/products/{a.product.id}/filing"]
     texts = [client.get(url, headers=CHINESE).get_data(as_text=True) for url in pages]
-    assert "平台审核员" in texts[0]
+    assert "平台审核员" in texts[0] and "请补充账册" in texts[0]
     client.post("/admin/logout")
     login_operator(client, tenants.operator)
     pages = [
-        "/platform/filings?status=all",
-        "/platform/filings?kind=enterprise&status=all",
-        f"/platform/filings/product/{product_filing.id}",
-        f"/platform/filings/enterprise/{filing.id}",
+        f"/platform/reviews/{PRODUCT_KIND}?state=all",
+        f"/platform/reviews/{ENTERPRISE_KIND}?state=all",
+        f"/platform/reviews/{PRODUCT_KIND}/{product_filing.id}",
+        f"/platform/reviews/{ENTERPRISE_KIND}/{filing.id}",
     ]
     texts += [client.get(url, headers=CHINESE).get_data(as_text=True) for url in pages]
     assert [english_words(text, {str(v) for v in data if v}) for text in texts] == [set()] * 6

@@ -1,18 +1,11 @@
 """Filings (备案): the store's customs codes and each product's customs description.
 
 Seed 000 step 2 and seed 001 §4: a merchant files its enterprise codes and every product
-before selling cross-border; the platform operator approves or rejects each filing.
+before selling cross-border; the platform operator reviews each filing through the one review
+mechanism (storefront.domain.reviews).
 """
 
 import re
-from enum import StrEnum
-
-
-class FilingStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
 
 TRADE_MODES = ("1210", "9610")  # bonded stock | direct purchase (NOTES §3.2)
 # Customs' registered enterprise codes are 10 characters (海关注册编码); the XSD allows 18.
