@@ -77,6 +77,36 @@ def console_messages() -> dict[ErrorCode, str]:
         ErrorCode.UNDER_REVIEW: _(
             "The platform is reviewing this. You can change it once the platform has decided."
         ),
+        ErrorCode.CREDIT_CODE_LENGTH: _("A unified social credit code has 18 characters."),
+        ErrorCode.CREDIT_CODE_CHARACTERS: _(
+            "A unified social credit code uses only digits and capital letters other than "
+            "I, O, S, V and Z."
+        ),
+        ErrorCode.CREDIT_CODE_DIVISION: _(
+            "Characters 3 to 8 of a unified social credit code are digits (the region code)."
+        ),
+        ErrorCode.CREDIT_CODE_CHECK: _(
+            "This unified social credit code is mistyped: its last character does not match. "
+            "Copy it from the business licence."
+        ),
+        ErrorCode.SLUG_INVALID: _(
+            "Use 3 to 40 lower-case letters, digits and hyphens, starting and ending with a "
+            "letter or digit."
+        ),
+        ErrorCode.SLUG_RESERVED: _("This address is reserved for the platform. Choose another."),
+        ErrorCode.SLUG_TAKEN: _("Another store or application already uses this address."),
+        ErrorCode.APPLICATION_INCOMPLETE: _(
+            "Fill in every field and upload the four documents before submitting."
+        ),
+        ErrorCode.APPLICATION_DECIDED: _(
+            "This application was approved: the store exists and the application is closed."
+        ),
+        ErrorCode.OPENING_INCOMPLETE: _(
+            "The store cannot open yet: finish the required items of the checklist first."
+        ),
+        ErrorCode.STORE_NOT_OPEN: _(
+            "The store is not open yet: its owner opens it once its checklist is done."
+        ),
     }
 
 
