@@ -6,9 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
@@ -16,7 +14,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -26,7 +23,6 @@ from wtforms.validators import (
 
 from storefront.domain.shipping import CARRIERS
 from storefront.input_hardening import RATE_LIMIT, BoundedDecimalField, BoundedIntegerField
-from storefront.shop.forms import strong_password
 
 
 class SupplierForm(FlaskForm):
@@ -38,18 +34,6 @@ class SupplierForm(FlaskForm):
         _l("Free shipping from (¥, empty: never)"),
         places=2,
         validators=[Optional(), NumberRange(min=0)],
-    )
-
-
-class StaffForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(
-        _l("Role"), choices=lambda: choices([("staff", _l("Staff")), ("owner", _l("Owner"))])
-    )
-    password = PasswordField(
-        _l("Initial password"),
-        validators=[DataRequired(), Length(min=10, max=200), strong_password],
     )
 
 

@@ -35,4 +35,5 @@ from admin import (  # noqa: E402, F401 - routes register on import
     platform_filings,
     platform_reconciliation,
     platform_reviews,
+    platform_stores,
 )

@@ -30,7 +30,6 @@ TRIGGER_LABELS = {
     "completed": _l("Completed"),
 }
 MODE_LABELS = {"sync": _l("Synchronous (one call)"), "async": _l("Asynchronous (collected later)")}
-OWNER_PAGES = ("console.invoice_settings", "console.product_invoicing")
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -60,12 +59,6 @@ class ProductInvoicingForm(FlaskForm):
     tax_rate = StringField(_l("Tax rate (%), blank for the store's"))
     tax_code = StringField(_l("Tax classification code"))
     short_name = StringField(_l("Tax classification short name"))
-
-
-@bp.before_request
-def _owners_only():
-    if (request.endpoint or "").startswith(OWNER_PAGES) and not current_user.is_owner:
-        abort(403)
 
 
 @bp.route("/invoice-settings", methods=["GET", "POST"])

@@ -33,6 +33,16 @@ def console_messages() -> dict[ErrorCode, str]:
         ErrorCode.DUPLICATE_SKU: _("Another product already has this SKU."),
         ErrorCode.DUPLICATE_TAX_TEMPLATE: _("A template with this name already exists."),
         ErrorCode.DUPLICATE_EMAIL: _("This e-mail is already in use."),
+        ErrorCode.INVITE_INVALID: _("This invitation link is not valid."),
+        ErrorCode.INVITE_EXPIRED: _(
+            "This invitation has expired. Ask the store's owner to send it again."
+        ),
+        ErrorCode.INVITE_USED: _("This invitation was already used. Sign in instead."),
+        ErrorCode.INVITE_REVOKED: _("The store's owner withdrew this invitation."),
+        ErrorCode.LAST_OWNER: _("The store needs an active owner: make someone else owner first."),
+        ErrorCode.RESET_LINK_INVALID: _(
+            "This link has expired or was already used. Ask for a new one."
+        ),
         ErrorCode.BAD_URL: _("Enter a full address such as https://example.com/hooks."),
         ErrorCode.HTTPS_REQUIRED: _("Use an https:// address."),
         ErrorCode.BAD_ORIGIN: _(

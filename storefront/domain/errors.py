@@ -73,6 +73,15 @@ class ErrorCode(StrEnum):
     APPLICATION_DECIDED = "application_decided"  # approved: the store exists, nothing to change
     OPENING_INCOMPLETE = "opening_incomplete"  # a required checklist item is not done
     STORE_NOT_OPEN = "store_not_open"  # approved but not yet opened by its owner: no orders
+    # staff invitations, roles and password reset links (storefront.services.staff,
+    # storefront.services.password_reset)
+    INVITE_INVALID = "invite_invalid"
+    INVITE_EXPIRED = "invite_expired"
+    INVITE_USED = "invite_used"
+    INVITE_REVOKED = "invite_revoked"
+    LAST_OWNER = "last_owner"  # the store would have no active owner left
+    RESET_LINK_INVALID = "reset_link_invalid"  # forged, expired, used or voided by a change
+    STORE_SUSPENDED = "store_suspended"  # the platform suspended the store: no new orders
     # sign-in: one code for every wrong part, so a refusal never says which one
     WRONG_CREDENTIALS = "wrong_credentials"
     THROTTLED = "throttled"

@@ -102,11 +102,17 @@ def _dummy_hash() -> str:
 
 
 def _count_failure(key: str) -> int:
-    """Add one attempt to the key's window (a new window once the old one ended); return it."""
+    return count_attempt(key, current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+
+
+def count_attempt(key: str, window_seconds: int) -> int:
+    """Add one attempt to the key's window (a new window once the old one ended); return it.
+
+    One atomic upsert per key: parallel attempts cannot all pass a check made before any
+    of them was counted. The caller commits.
+    """
     now = utcnow()
-    expired = LoginCounter.window_start < now - timedelta(
-        seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"]
-    )
+    expired = LoginCounter.window_start < now - timedelta(seconds=window_seconds)
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(LoginCounter).values(key=key, failures=1, window_start=now)
     statement = statement.on_conflict_do_update(

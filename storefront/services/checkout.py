@@ -12,7 +12,7 @@ from storefront.domain.limits import displayed_steps
 from storefront.extensions import db
 from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
 from storefront.models.orders import Checkout, Order, OrderLine
-from storefront.services import quota, refusals, stock
+from storefront.services import quota, refusals, stock, suspension
 from storefront.services.cart import CartGroup, CartSnapshot, build_cart
 from storefront.services.commission import referring_promoter
 from storefront.services.errors import NotFound
@@ -54,6 +54,10 @@ def place_order(
 
 
 def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: datetime):
+    try:  # a suspended store takes no orders, whatever page or API asks (issue 13)
+        suspension.refuse_if_suspended(tenant.id)
+    except Refused as refused:
+        raise CheckoutRefused(refused.code) from None
     existing = db.session.scalar(select(Checkout).where(Checkout.token == request.token))
     if existing is not None:
         if existing.shopper_id != shopper.id:

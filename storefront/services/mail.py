@@ -37,8 +37,8 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> Outg
     return mail
 
 
-def send_template(to: str, locale: str | None, name: str, subject, **context) -> None:
-    """Render mail/<name>.txt and .html in the recipient's language and queue the message.
+def send_template(to: str, locale: str | None, template: str, subject, **context) -> None:
+    """Render mail/<template>.txt and .html in the recipient's language and queue the message.
 
     `subject` is a lazy_gettext text, translated here; Chinese unless the recipient chose
     English.
@@ -47,8 +47,8 @@ def send_template(to: str, locale: str | None, name: str, subject, **context) ->
         send_mail(
             to,
             str(subject),
-            render_template(f"mail/{name}.txt", **context),
-            render_template(f"mail/{name}.html", **context),
+            render_template(f"mail/{template}.txt", **context),
+            render_template(f"mail/{template}.html", **context),
         )
 
 

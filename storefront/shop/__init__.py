@@ -38,5 +38,6 @@ from storefront.shop import (  # noqa: E402, F401 - routes register on import
     embedding,
     invoices,
     orders,
+    password,
     promoters,
 )

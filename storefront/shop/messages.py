@@ -53,6 +53,7 @@ def shop_messages() -> dict[str, str]:
         ErrorCode.ALREADY_REVIEWED: not_reviewable,
         ErrorCode.ILLEGAL_TRANSITION: wrong_state,
         ErrorCode.NOT_ALLOWED_FOR_ACTOR: wrong_state,
+        ErrorCode.STORE_SUSPENDED: _("This store is closed for now and takes no orders."),
         # one message for both: it never says whether the account exists
         ErrorCode.WRONG_CREDENTIALS: _("Wrong e-mail or password."),
         ErrorCode.THROTTLED: _(

@@ -152,3 +152,37 @@ def _stored_file(store) -> int:
 
 
 OBJECT_IDS["stored_file_id"] = _stored_file
+
+
+def _staff_invite(store):
+    """A pending invitation of the store, made by its owner (no mail: the row is enough)."""
+    import secrets
+    from datetime import timedelta
+
+    from storefront.models import StaffInvite
+    from storefront.models.types import utcnow
+
+    invite = StaffInvite(
+        email=f"invited-{store.tenant.slug}@example.com", name="李四", role="staff",
+        invited_by_id=store.owner.id, token_hash=secrets.token_hex(32),
+        expires_at=utcnow() + timedelta(hours=1),
+    )  # fmt: skip
+    db.session.add(invite)
+    db.session.flush()
+    return invite.id
+
+
+def _outgoing_mail(store):
+    from storefront.models import OutgoingMail
+
+    row = OutgoingMail(recipient=store.owner.email, subject="s", text="t", status="failed")
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
+OBJECT_IDS["invite_id"] = _staff_invite
+OBJECT_IDS["staff_id"] = lambda store: store.owner.id
+OBJECT_IDS["tenant_id"] = lambda store: store.tenant.id
+OBJECT_IDS["mail_id"] = _outgoing_mail
+PLAIN_ARGUMENTS["token"] = "not-a-real-token"
