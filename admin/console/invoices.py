@@ -9,13 +9,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin.console import bp
+from admin.console.messages import console_messages
 from admin.console.orders import invalid_dates, query_date
 from admin.exports import export_response
+from storefront.domain.errors import ErrorCode
 from storefront.extensions import db
 from storefront.input_hardening import page_number
 from storefront.queries import invoices as invoice_queries
 from storefront.queries import orders as order_queries
 from storefront.services import invoice_issuing, invoice_requests
+from storefront.services.invoice_issuer import HELD_CODES
 from storefront.services.invoice_requests import InvoiceRefused, PaperState
 from storefront.services.invoice_settings import current_settings, eligible
 from storefront.services.invoices import UNSETTLED, invoices_of, request_of
@@ -61,6 +64,7 @@ EVENT_LABELS = {
     "download_failed": _l("Issued; the provider's own files could not be fetched"),
     "callback": _l("Provider callback"),
     "retried": _l("Retried"),
+    "held": _l("Held back: the store cannot issue invoices yet"),
 }
 # The red-letter form's states (SPEC §7: an enterprise buyer confirms it itself)
 RED_FORM_STATES = {
@@ -85,6 +89,16 @@ def word(group: str, code: str | None) -> str:
     return str(WORDS[group].get(code or "", code or "—"))
 
 
+def failure_text(invoice) -> str:
+    """Say why a failed invoice was not issued: held back by the platform's review of the
+    invoice issuer (seed 000 step 2(2)), or refused by the provider."""
+    if invoice.failure_code in HELD_CODES:
+        return console_messages()[ErrorCode(invoice.failure_code)]
+    return _(
+        "The provider refused: %(reason)s", reason=invoice.failure_reason or invoice.failure_code
+    )
+
+
 @bp.route("/invoices")
 def invoices():
     filters = _filters()
@@ -93,7 +107,13 @@ def invoices():
     page = request.args.get("page", 1, type=page_number)
     listing = invoice_queries.invoices(filters, page, current_app.config["PAGE_SIZE"])
     return render_template(
-        "admin/invoices.html", invoices=listing, filters=filters, word=word, words=WORDS
+        "admin/invoices.html",
+        invoices=listing,
+        filters=filters,
+        word=word,
+        words=WORDS,
+        held_codes=HELD_CODES,
+        failure_text=failure_text,
     )
 
 
@@ -117,6 +137,7 @@ def invoice(invoice_id: int):
         invoice=row,
         reds=reds,
         word=word,
+        failure_text=failure_text,
         can_reverse=current,
         paper_review=asked is not None and asked.paper_state == PaperState.REQUESTED,
     )
@@ -250,7 +271,7 @@ def _outcome(invoice_id: int):
     row = invoice_queries.invoice_or_404(invoice_id)
     state = word("state", row.state)
     if row.state == "failed":
-        flash(_("The provider refused: %(reason)s", reason=row.failure_reason), "error")
+        flash(failure_text(row), "error")
     else:
         flash(_("Done. The invoice is now: %(state)s.", state=state), "success")
     return redirect(url_for("console.invoice", invoice_id=row.id))

@@ -76,6 +76,14 @@ def console_messages() -> dict[ErrorCode, str]:
         ErrorCode.REVIEW_STALE: _(
             "This item was submitted again since you opened it. Review it again."
         ),
+        ErrorCode.ISSUER_NOT_APPROVED: _(
+            "The store cannot issue invoices yet: the platform has not approved its invoice "
+            "issuer. Invoices held back are issued once it is approved."
+        ),
+        ErrorCode.PRODUCT_NOT_INVOICEABLE: _(
+            "The store cannot issue invoices yet for this order: a product is not on the "
+            "invoice issuer's approved list. Add it in the invoice settings for review."
+        ),
         ErrorCode.UPLOAD_EMPTY: _("The file is empty."),
         ErrorCode.UPLOAD_TOO_LARGE: _(
             "The file is larger than %(size)s MB.",

@@ -31,6 +31,9 @@ class ErrorCode(StrEnum):
     # customs (merchant)
     NOT_RESENDABLE = "not_resendable"  # nothing customs rejected to correct and resend
     UNDER_CUSTOMS = "under_customs"  # shipped by the bonded warehouse once customs releases it
+    # invoicing (seed 000 step 2(2): an approved issuer invoices its approved products only)
+    ISSUER_NOT_APPROVED = "issuer_not_approved"  # the platform has not approved the issuer
+    PRODUCT_NOT_INVOICEABLE = "product_not_invoiceable"  # not on the issuer's approved list
     # order transitions (TRANSITIONS table)
     ILLEGAL_TRANSITION = "illegal_transition"
     NOT_ALLOWED_FOR_ACTOR = "not_allowed_for_actor"

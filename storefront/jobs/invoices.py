@@ -4,8 +4,10 @@ refunds, returns, exchanges)."""
 
 from storefront.domain.events import DomainEvent, EventName
 from storefront.domain.orders import OrderStatus
+from storefront.domain.reviews import ReviewState
 from storefront.jobs import enqueue_after_commit, tenant_job
 from storefront.services import invoice_issuing
+from storefront.services.invoice_issuer import ISSUER_KIND
 from storefront.services.invoices import request_of
 
 INVOICE_EVENTS = frozenset(
@@ -19,6 +21,7 @@ INVOICE_EVENTS = frozenset(
         EventName.REFUND_MADE,
     }
 )
+REVIEW_EVENTS = frozenset({EventName.REVIEW_DECIDED})
 EXCHANGE_REASON = "02"  # 销货退回: the goods came back, a replacement went out
 
 
@@ -32,6 +35,20 @@ def advance_order_invoices(tenant_id: int, order_id: int) -> None:
 def collect_invoice(tenant_id: int, invoice_id: int) -> None:
     """Ask the provider for an accepted invoice's result (after its callback)."""
     invoice_issuing.collect(invoice_id)
+
+
+@tenant_job
+def release_held_invoices(tenant_id: int) -> None:
+    """Issue the invoices held back until the store's invoice issuer was approved."""
+    invoice_issuing.release_held("platform review")
+
+
+def on_review_decided(event: DomainEvent) -> None:
+    """Subscriber: once the operator approves the store's invoice issuer, release the invoices
+    it held back after this commits (seed 000 step 2(2): approved issuers invoice)."""
+    approved = event.data.get("to_state") == ReviewState.APPROVED
+    if event.data.get("kind") == ISSUER_KIND and approved:
+        enqueue_after_commit(release_held_invoices, event.tenant_id, queue="orders")
 
 
 def on_order_event(event: DomainEvent) -> None:

@@ -19,12 +19,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import db
+from storefront.models.review_decisions import Reviewable
 from storefront.models.types import Money, Percent, UTCDateTime, utcnow
 from storefront.tenancy import TenantScoped
 
 
-class InvoiceSettings(TenantScoped, db.Model):
-    """The seller's constants of every invoice (seed 003 §二) and when to issue (§二.2, §三)."""
+class InvoiceSettings(TenantScoped, Reviewable, db.Model):
+    """The seller's constants of every invoice (seed 003 §二) and when to issue (§二.2, §三).
+
+    It is the store's invoice issuer, reviewed by the platform operator with its tax
+    registration certificate and the products it may invoice (seed 000 step 2(2)).
+    """
 
     __tablename__ = "invoice_settings"
     __table_args__ = (UniqueConstraint("tenant_id"),)
@@ -45,6 +50,21 @@ class InvoiceSettings(TenantScoped, db.Model):
     eligibility: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+    # the tax registration certificate (税务登记证) the operator reviews, an uploaded document
+    certificate_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_files.id"), nullable=True
+    )
+
+
+class InvoiceIssuerProduct(TenantScoped, db.Model):
+    """A product the store's invoice issuer may invoice (seed 000 step 2(2): chosen by the
+    merchant, approved with the issuer by the platform operator)."""
+
+    __tablename__ = "invoice_issuer_products"
+    __table_args__ = (UniqueConstraint("tenant_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
 
 
 class ProductInvoicing(TenantScoped, db.Model):

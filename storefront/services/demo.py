@@ -22,7 +22,7 @@ from storefront.models.types import utcnow
 from storefront.services.demo_area import add_inbound_notes
 from storefront.services.demo_customs import add_paid_orders
 from storefront.services.integrations import use_sandboxes
-from storefront.services.invoice_demo import add_invoice_settings
+from storefront.services.invoice_demo import add_invoice_settings, approve_invoice_issuer
 from storefront.tenancy import system_context, tenant_context
 
 DEMO_SLUG = "demo"
@@ -148,13 +148,14 @@ def load_demo(passwords: dict[str, str]) -> bool:
         _fill_store(demo, passwords["owner"], EMAILS["owner"])
         _add_shopper(passwords["shopper"])
         use_sandboxes(who="demo")  # payments stay on the platform's (local) Stripe account
-        add_invoice_settings()
+        add_invoice_settings(EMAILS["owner"])
         db.session.flush()
     with tenant_context(second.id):
         _fill_store(second, passwords["second_owner"], EMAILS["second_owner"])
         db.session.flush()
     db.session.commit()
     with tenant_context(demo.id):
+        approve_invoice_issuer(EMAILS["operator"])  # seed 000 step 2(2): only approved invoice
         add_inbound_notes(utcnow())  # last month's goods into the bonded warehouse
         add_paid_orders(demo, EMAILS["shopper"], utcnow())  # awaiting customs declaration
     return True

@@ -13,12 +13,14 @@ import logging
 from sqlalchemy import select
 
 from storefront.documents.einvoice import render_invoice_pdf, render_invoice_xml
+from storefront.domain.errors import Refused
 from storefront.domain.invoices.document import remark_for_red
 from storefront.extensions import db
 from storefront.integrations import registry
 from storefront.models import Invoice, InvoiceFile, Tenant
 from storefront.models.types import utcnow
 from storefront.ports import InvoiceResult, Port, PortError, PortUnavailable
+from storefront.services import invoice_issuer
 from storefront.services.invoice_drafts import document_of, provider_request
 from storefront.services.invoice_settings import current_settings
 from storefront.services.invoices import SYSTEM, InvoiceState, log, settle
@@ -50,6 +52,11 @@ def issue(invoice_id: int) -> None:
     if invoice is None or invoice.state != S.REQUESTED:
         return
     settings, adapter = current_settings(), provider()
+    held = invoice_issuer.refusal_for(invoice, settings)
+    if held is not None:  # seed 000 step 2(2): only an approved issuer invoices
+        _hold(invoice, held)
+        db.session.commit()
+        return
     try:
         unconfirmed = invoice.kind == "red" and invoice.red_form_state != "confirmed"
         if unconfirmed and not _confirm_red_form(invoice, adapter):
@@ -169,6 +176,12 @@ def _fail(invoice: Invoice, code: str, message: str) -> None:
     _move(invoice, S.FAILED, "failed", {"code": code, "message": message})
 
 
+def _hold(invoice: Invoice, held: Refused) -> None:
+    """Keep the invoice back until the operator approves the issuer (release_held asks again)."""
+    invoice.failure_code, invoice.failure_reason = held.code, held.message
+    _move(invoice, S.FAILED, "held", {"code": held.code})
+
+
 def _unreachable(invoice: Invoice, call: str, down: PortUnavailable) -> None:
     """Record the outage and keep the state: the sweep asks again (never failed for this)."""
     invoice.attempts += 1
@@ -177,10 +190,12 @@ def _unreachable(invoice: Invoice, call: str, down: PortUnavailable) -> None:
     db.session.commit()
 
 
-def retry(invoice_id: int, who: str) -> None:
-    """Ask again for a failed invoice under the same serial (the merchant fixed the cause)."""
+def retry(invoice_id: int, who: str, codes: tuple[str, ...] | None = None) -> None:
+    """Ask again for a failed invoice under the same serial (the merchant fixed the cause);
+    with `codes`, only one that failed for one of them."""
     invoice = locked(Invoice, invoice_id)
-    if invoice is None or invoice.state != S.FAILED:
+    failed = invoice is not None and invoice.state == S.FAILED
+    if not failed or (codes is not None and invoice.failure_code not in codes):
         db.session.rollback()
         return
     log(invoice, who, "retried", invoice.state, S.REQUESTED)
@@ -188,6 +203,20 @@ def retry(invoice_id: int, who: str) -> None:
     invoice.provider_request_id = None
     db.session.commit()
     issue(invoice_id)
+
+
+def release_held(who: str) -> int:
+    """Ask again for the store's invoices held back while its issuer was not approved (or a
+    product not on its list); return how many were asked. Each is locked and retried only if
+    still held, so two releases at once ask the provider once (the serial is the key)."""
+    held = db.session.scalars(
+        select(Invoice.id)
+        .where(Invoice.state == S.FAILED, Invoice.failure_code.in_(invoice_issuer.HELD_CODES))
+        .order_by(Invoice.id)
+    ).all()
+    db.session.rollback()
+    codes = tuple(invoice_issuer.HELD_CODES)
+    return sum(_step_alone(lambda i: retry(i, who, codes), invoice_id) for invoice_id in held)
 
 
 def reverse_by_hand(order_id: int, note: str, who: str) -> int | None:

@@ -1,6 +1,6 @@
 """The merchant's invoice settings (seed 003 §二, SPEC §7) and per-product invoicing fields."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -8,11 +8,13 @@ from sqlalchemy import select
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.invoices.taxpayer import normalise_tax_id, tax_id_problem
+from storefront.domain.reviews import ReviewState
 from storefront.domain.tax import TaxTag
 from storefront.extensions import db
 from storefront.models import InvoiceSettings, Order, Product, ProductInvoicing
 from storefront.models.types import utcnow
 from storefront.ports import N_
+from storefront.services import invoice_issuer
 from storefront.services.errors import NotFound
 
 CHINA = timezone(timedelta(hours=8), "CST")  # issue dates are China Standard Time
@@ -54,18 +56,48 @@ def eligible(order: Order, settings: InvoiceSettings) -> bool:
     return bool({**DEFAULT_ELIGIBILITY, **(settings.eligibility or {})}.get(key, False))
 
 
-def save_settings(values: Mapping[str, object], who: str) -> InvoiceSettings:
-    """Validate every field at once and store the settings; commit."""
+def save_settings(
+    values: Mapping[str, object],
+    who: str,
+    certificate: invoice_issuer.Certificate | None = None,
+    product_ids: Iterable[int] | None = None,
+) -> InvoiceSettings:
+    """Validate every field at once and store the settings, the issuer's certificate and the
+    products it may invoice (None: unchanged); send the issuer for review when due; commit.
+
+    Seed 000 step 2(2): the operator reviews the issuer; a change to what it reviewed sends the
+    issuer back to review, and an issuer in the queue is not changed until it is decided.
+    """
     errors, clean = _validated(values)
+    row = current_settings() or InvoiceSettings(review_state=ReviewState.DRAFT, review_version=0)
+    chosen = None if product_ids is None else set(product_ids)
+    if chosen is not None:
+        allowed = {p.id for p, _code in invoice_issuer.invoiceable_products(clean["tax_code"])}
+        errors.update(invoice_issuer.product_errors(row.review_state, chosen, allowed))
     if errors:
         raise InvoiceSettingsRefused(errors)
-    row = current_settings()
-    if row is None:
-        row = InvoiceSettings()
-        db.session.add(row)
+    reviewed = tuple(clean[name] for name in invoice_issuer.REVIEWED_FIELDS)
+    changed = (
+        reviewed != invoice_issuer.reviewed_values(row)
+        or certificate is not None
+        or (chosen is not None and chosen != invoice_issuer.listed_product_ids())
+    )
+    if changed and invoice_issuer.under_review(row):
+        raise InvoiceSettingsRefused({"review": invoice_issuer.UNDER_REVIEW})
     for name, value in clean.items():
         setattr(row, name, value)
     row.updated_at, row.updated_by = utcnow(), who
+    db.session.add(row)
+    db.session.flush()
+    if certificate is not None:
+        try:
+            invoice_issuer.attach_certificate(row, certificate, who)
+        except Refused:
+            db.session.rollback()  # not a document: nothing of this save is kept
+            raise
+    if chosen is not None:
+        invoice_issuer.replace_products(chosen)
+    invoice_issuer.send_if_due(row, changed, who)
     db.session.commit()
     return row
 
@@ -146,8 +178,12 @@ def product_invoicing_rows(limit: int = 500) -> list[tuple[Product, ProductInvoi
     return [(product, own) for product, own in db.session.execute(statement)]
 
 
-def save_product_invoicing(product_id: int, values: Mapping[str, str]) -> ProductInvoicing:
-    """Store a product's own rate (blank: the store's), tax code and short name; commit."""
+def save_product_invoicing(
+    product_id: int, values: Mapping[str, str], who: str = ""
+) -> ProductInvoicing:
+    """Store a product's own rate (blank: the store's), tax code and short name; commit. A
+    product on the invoice issuer's list is part of what the operator reviewed: a change sends
+    the issuer back to review, and is refused while the issuer waits in the queue."""
     product, row = product_invoicing(product_id)
     text = {
         name: (values.get(name) or "").strip() for name in ("tax_rate", "tax_code", "short_name")
@@ -162,9 +198,19 @@ def save_product_invoicing(product_id: int, values: Mapping[str, str]) -> Produc
         errors["short_name"] = N_("Too long.")
     if errors:
         raise InvoiceSettingsRefused(errors)
+    new = (rate, text["tax_code"], text["short_name"])
+    issuer = current_settings()
+    listed = issuer is not None and product.id in invoice_issuer.listed_product_ids()
+    old = (row.tax_rate, row.tax_code, row.short_name) if row else (None, "", "")
+    changed = listed and new != old
+    if changed and invoice_issuer.under_review(issuer):
+        raise InvoiceSettingsRefused({"review": invoice_issuer.UNDER_REVIEW})
     if row is None:
         row = ProductInvoicing(product_id=product.id)
         db.session.add(row)
-    row.tax_rate, row.tax_code, row.short_name = rate, text["tax_code"], text["short_name"]
+    row.tax_rate, row.tax_code, row.short_name = new
+    if changed:
+        db.session.flush()
+        invoice_issuer.send_if_due(issuer, True, who)
     db.session.commit()
     return row

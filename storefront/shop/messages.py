@@ -94,6 +94,9 @@ INVOICE_FAILURES = {
     "credit_exhausted": _l("the store's invoicing credit line is used up"),
     "login_expired": _l("the store's invoicing login has expired"),
     "red_form_refused": _l("the buyer refused the red-letter confirmation form"),
+    # seed 000 step 2(2): held back until the platform approves the store's invoice issuer
+    "issuer_not_approved": _l("the store cannot issue invoices yet"),
+    "product_not_invoiceable": _l("the store cannot issue invoices yet"),
 }
 
 

@@ -3,15 +3,19 @@
 import itertools
 from datetime import UTC, datetime
 from decimal import Decimal
+from io import BytesIO
 
 from sqlalchemy import select
 
 from storefront.domain.orders import Actor, OrderStatus
+from storefront.domain.reviews import ReviewAction
 from storefront.extensions import db
 from storefront.models import Checkout, Invoice, Order, OrderLine
 from storefront.ports import Port
-from storefront.services import invoice_requests
+from storefront.services import invoice_requests, reviews
+from storefront.services.demo import EMAILS
 from storefront.services.integrations import save_plugin_settings
+from storefront.services.invoice_issuer import ISSUER_KIND, Certificate
 from storefront.services.invoice_settings import DEFAULT_ELIGIBILITY, save_settings
 from storefront.services.orders import transition_order
 from storefront.tenancy import tenant_context
@@ -21,29 +25,55 @@ BUYER_TAX_ID = "91110108551385082Q"
 SECRET = "sandbox-callback-secret-0123456789"
 PAID_AT = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 _seq = itertools.count(1)
+# The demo operator decides the tests' issuers, as in the demo (issue 13: recorded decisions).
+OPERATOR = EMAILS["operator"]
+# Sniffed as a PDF by its first bytes (storefront.services.uploads), which is all it is checked for.
+CERTIFICATE = b"%PDF-1.4\n% tax registration certificate of a test store\n%%EOF\n"
 
 
-def set_up(store, trigger="paid", mode="sync", fail="", delay="0", **eligibility) -> None:
-    """Give the store invoice settings and the sandbox provider (committed)."""
+# The store's invoice settings as the console form sends them.
+SETTINGS = {
+    "payee_name": "跨境优选商城",
+    "tax_number": SELLER_TAX_ID,
+    "address": "上海市浦东新区世纪大道100号",
+    "phone": "021-12345678",
+    "drawer": "李会计",
+    "tax_rate": "13",
+    "tax_code": "1030201010000000000",
+    "short_name": "日用品",
+    "trigger": "paid",
+    "mode": "sync",
+    "platform_code": "OTHER",
+    "eligibility": dict(DEFAULT_ELIGIBILITY),
+}
+
+
+def set_up(
+    store, trigger="paid", mode="sync", fail="", delay="0", approve=True, **eligibility
+) -> None:
+    """Give the store invoice settings, an invoice issuer for its products (sent for review,
+    and approved unless `approve` is False) and the sandbox provider (committed)."""
     with tenant_context(store.tenant.id):
-        save_settings(
+        settings = save_settings(
             {
-                "payee_name": "跨境优选商城",
-                "tax_number": SELLER_TAX_ID,
-                "address": "上海市浦东新区世纪大道100号",
-                "phone": "021-12345678",
-                "drawer": "李会计",
-                "tax_rate": "13",
-                "tax_code": "1030201010000000000",
-                "short_name": "日用品",
+                **SETTINGS,
                 "trigger": trigger,
                 "mode": mode,
-                "platform_code": "OTHER",
-                "eligibility": {**DEFAULT_ELIGIBILITY, **eligibility},
+                "eligibility": {**SETTINGS["eligibility"], **eligibility},
             },
             "owner",
+            Certificate(BytesIO(CERTIFICATE), "税务登记证.pdf"),
+            [store.product.id, store.non_tax_product.id],
         )
+        if approve:
+            approve_issuer(settings)
         provider(store, fail=fail, delay=delay)
+
+
+def approve_issuer(settings) -> None:
+    """Approve the store's submitted invoice issuer as the demo operator (committed)."""
+    action = ReviewAction.APPROVE
+    reviews.decide(ISSUER_KIND, settings.id, action, "", OPERATOR, settings.review_version)
 
 
 def provider(store, fail="", delay="0") -> None:
