@@ -95,9 +95,13 @@ def init_app(app: Flask) -> None:
 
 
 from storefront.api import (  # noqa: E402, F401 - routes register on import
+    account,
     cart,
     catalog,
+    checkout,
     docs,
+    notifications,
+    orders,
     sessions,
     store,
 )

@@ -76,6 +76,7 @@ def operation(
     responses: dict[int, type[BaseModel] | None],
     query: type[BaseModel] | None = None,
     body: type[BaseModel] | None = None,
+    headers: type[BaseModel] | None = None,
     tags: tuple[str, ...] = (),
     idempotent: bool = False,
 ) -> Callable:
@@ -89,6 +90,7 @@ def operation(
         validated = spec.validate(
             query=query,
             json=body,
+            headers=headers,
             resp=Response(**codes),
             tags=tags,
             security=access.security(),

@@ -1,5 +1,6 @@
 """Invoice look-ups for the merchant console: the filtered list (pages and exports), one
-invoice with its order, files and timeline, its red counterparts, one stored file."""
+invoice with its order, files and timeline, its red counterparts, one stored file; and the
+shopper's download of an order's invoice."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -68,6 +69,21 @@ def reds_of(invoice_id: int) -> list[Invoice]:
 def file_or_404(invoice_id: int, file_id: int) -> InvoiceFile:
     return db.first_or_404(
         select(InvoiceFile).where(InvoiceFile.id == file_id, InvoiceFile.invoice_id == invoice_id)
+    )
+
+
+def order_invoice_file(order_id: int, invoice_id: int, media_type: str) -> InvoiceFile | None:
+    """Return the file of this type we rendered for the order's invoice (the shopper's
+    download: our printable and structured invoice, not the provider's copy), or None."""
+    return db.session.scalar(
+        select(InvoiceFile)
+        .join(Invoice, Invoice.id == InvoiceFile.invoice_id)
+        .where(
+            Invoice.id == invoice_id,
+            Invoice.order_id == order_id,
+            InvoiceFile.source == "ours",
+            InvoiceFile.media_type == media_type,
+        )
     )
 
 

@@ -13,3 +13,8 @@ def shopper_notifications(shopper_id: int, limit: int = 50) -> list[Notification
         .order_by(Notification.id.desc())
         .limit(limit)
     ).all()
+
+
+def notifications_statement(shopper_id: int):
+    """The shopper's notifications (for a paged list)."""
+    return select(Notification).where(Notification.shopper_id == shopper_id)

@@ -28,11 +28,16 @@ def shopper_order_or_404(shopper, order_id: int) -> Order:
 
 
 def shopper_orders(shopper, status: str | None, page: int, per_page: int):
-    statement = select(Order).where(Order.shopper_id == shopper.id)
+    statement = shopper_orders_statement(shopper.id, status).order_by(Order.id.desc())
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def shopper_orders_statement(shopper_id: int, status: str | None):
+    """The shopper's orders, of one status if given, with their lines (unordered)."""
+    statement = select(Order).where(Order.shopper_id == shopper_id)
     if status:
         statement = statement.where(Order.status == status)
-    statement = statement.options(selectinload(Order.lines)).order_by(Order.id.desc())
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return statement.options(selectinload(Order.lines))
 
 
 @dataclass(frozen=True)

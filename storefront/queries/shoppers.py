@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.models import BuyerIdentity, Shopper
+from storefront.models import Address, BuyerIdentity, Shopper
 
 
 def chosen_identity(user, identity_id: int | None) -> BuyerIdentity | None:
@@ -19,3 +19,18 @@ def shopper_identity(shopper_id: int, identity_id: int | None) -> BuyerIdentity 
     if identity_id:
         statement = statement.where(BuyerIdentity.id == identity_id)
     return db.session.scalars(statement.order_by(BuyerIdentity.id)).first()
+
+
+def addresses_statement(shopper_id: int):
+    """The shopper's addresses (for a paged list)."""
+    return select(Address).where(Address.shopper_id == shopper_id)
+
+
+def identities_statement(shopper_id: int):
+    """The shopper's buyer identities (for a paged list)."""
+    return select(BuyerIdentity).where(BuyerIdentity.shopper_id == shopper_id)
+
+
+def shopper_address(shopper_id: int, address_id: int) -> Address | None:
+    """Return the shopper's address `address_id`, or None."""
+    return db.session.scalar(addresses_statement(shopper_id).where(Address.id == address_id))

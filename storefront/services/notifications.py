@@ -67,9 +67,15 @@ def unread_count(shopper_id: int) -> int:
 
 def mark_all_read(shopper_id: int) -> None:
     """Mark the shopper's notifications read."""
-    db.session.execute(
-        update(Notification)
-        .where(Notification.shopper_id == shopper_id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
+    mark_read(shopper_id, None)
+
+
+def mark_read(shopper_id: int, note_ids: list[int] | None) -> None:
+    """Mark these notifications of the shopper read (None: all); others' ids change nothing."""
+    statement = update(Notification).where(
+        Notification.shopper_id == shopper_id, Notification.read_at.is_(None)
     )
+    if note_ids is not None:
+        statement = statement.where(Notification.id.in_(note_ids))
+    db.session.execute(statement.values(read_at=utcnow()))
     db.session.commit()

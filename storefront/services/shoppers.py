@@ -61,6 +61,15 @@ def add_identity(shopper: Shopper, data: dict) -> BuyerIdentity:
     return identity
 
 
+def update_address(shopper: Shopper, address_id: int, data: dict) -> Address:
+    """Change one of the shopper's addresses; any other id is not found."""
+    address = _owned(Address, shopper, address_id)
+    for key in ADDRESS_FIELDS:
+        setattr(address, key, data[key].strip())
+    db.session.commit()
+    return address
+
+
 def delete_address(shopper: Shopper, address_id: int) -> None:
     """Remove one of the shopper's addresses; any other id is not found."""
     db.session.delete(_owned(Address, shopper, address_id))

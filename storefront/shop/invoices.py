@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, RadioField, SelectChoice, StringField
 
-from storefront.extensions import db
 from storefront.input_hardening import record_id
-from storefront.models import Invoice, InvoiceFile
+from storefront.models import Invoice
 from storefront.queries import orders as order_queries
+from storefront.queries.invoices import order_invoice_file
 from storefront.services import invoice_requests
 from storefront.services.errors import NotFound
 from storefront.services.invoice_requests import InvoiceRefused, PaperState
@@ -128,16 +127,7 @@ def paper_invoice(order_id: int):
 @login_required
 def invoice_file(order_id: int, invoice_id: int, invoice_format: str):
     row = order_queries.shopper_order_or_404(current_user, order_id)
-    stored = db.session.scalar(
-        select(InvoiceFile)
-        .join(Invoice, Invoice.id == InvoiceFile.invoice_id)
-        .where(
-            Invoice.id == invoice_id,
-            Invoice.order_id == row.id,
-            InvoiceFile.source == "ours",  # the printable and structured invoice we rendered
-            InvoiceFile.media_type == FILE_TYPES[invoice_format],
-        )
-    )
+    stored = order_invoice_file(row.id, invoice_id, FILE_TYPES[invoice_format])
     if stored is None:
         abort(404)
     return Response(
