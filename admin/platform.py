@@ -30,6 +30,7 @@ def tenants():
 
 
 from admin import (  # noqa: E402, F401 - routes register on import
+    platform_applications,
     platform_area_reports,
     platform_dashboard,
     platform_filings,

@@ -53,7 +53,7 @@ def built_in_subscribers():
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area; the consoles live outside the core package."""
-    from admin import console, platform  # the composition root is the one place for this
+    from admin import console, join, platform  # the composition root is the one place for this
     from storefront import api, shop, webhooks
 
     app.register_blueprint(webhooks.bp)
@@ -61,4 +61,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shop.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(platform.bp)
+    app.register_blueprint(join.bp)
     api.init_app(app)

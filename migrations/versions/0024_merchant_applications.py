@@ -22,7 +22,7 @@ down_revision = '0023'
 branch_labels = None
 depends_on = None
 
-OPEN = "review_state IN ('draft', 'submitted', 'needs_changes')"
+OPEN = "store_slug <> '' AND review_state IN ('draft', 'submitted', 'needs_changes')"
 DOCUMENTS = ('business_licence', 'legal_person_id', 'tax_registration', 'agreement')
 
 

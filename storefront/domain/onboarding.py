@@ -68,3 +68,11 @@ def slug_problems(slug: str) -> list[ErrorCode]:
     if slug in RESERVED_SLUGS:
         return [ErrorCode.SLUG_RESERVED]
     return []
+
+
+def mask_phone(phone: str) -> str:
+    """Keep the first 3 and last 4 characters of a phone number (PIPL: masked on screen)."""
+    phone = (phone or "").strip()
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"

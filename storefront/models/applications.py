@@ -20,6 +20,7 @@ DOCUMENTS = ("business_licence", "legal_person_id", "tax_registration", "agreeme
 # Review states in which an application holds its store address (not rejected, and an
 # approved one's address is its store's).
 OPEN_STATES = ("draft", "submitted", "needs_changes")
+HOLDS_SLUG = "store_slug <> '' AND review_state IN ('draft', 'submitted', 'needs_changes')"
 
 
 class Applicant(PasswordMixin, UserMixin, db.Model):
@@ -50,8 +51,8 @@ class MerchantApplication(Reviewable, db.Model):
             "uq_merchant_applications_open_slug",
             "store_slug",
             unique=True,
-            postgresql_where=text("review_state IN ('draft', 'submitted', 'needs_changes')"),
-            sqlite_where=text("review_state IN ('draft', 'submitted', 'needs_changes')"),
+            postgresql_where=text(HOLDS_SLUG),
+            sqlite_where=text(HOLDS_SLUG),
         ),
     )
 

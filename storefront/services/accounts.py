@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
-from storefront.models import LoginCounter, PlatformOperator, Shopper, StaffUser
+from storefront.models import Applicant, LoginCounter, PlatformOperator, Shopper, StaffUser
 from storefront.models.types import utcnow
 from storefront.tenancy import require_tenant_id, system_context
 
@@ -40,6 +40,13 @@ def authenticate_operator(email: str, password: str, client_ip: str) -> Platform
     )
     usable = operator if operator is not None and operator.active else None
     return _check(usable, f"operator:{_norm(email)}", password, client_ip)
+
+
+def authenticate_applicant(email: str, password: str, client_ip: str) -> Applicant:
+    """Return the active applicant account for these credentials or raise LoginRefused."""
+    applicant = db.session.scalar(select(Applicant).where(Applicant.email == _norm(email)))
+    usable = applicant if applicant is not None and applicant.active else None
+    return _check(usable, f"applicant:{_norm(email)}", password, client_ip)
 
 
 def authenticate_shopper(email: str, password: str, client_ip: str) -> Shopper:

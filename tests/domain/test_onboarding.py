@@ -7,6 +7,7 @@ from storefront.domain.onboarding import (
     WEIGHTS,
     check_character,
     credit_code_problems,
+    mask_phone,
     normalise_credit_code,
     normalise_slug,
     slug_problems,
@@ -88,3 +89,11 @@ def test_credit_codes(raw, problems):
 )
 def test_store_addresses(raw, problems):
     assert slug_problems(normalise_slug(raw)) == problems
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [("13800138000", "138****8000"), ("+8613800138000", "+86*******8000"), ("1234567", "*******")],
+)
+def test_phones_are_masked(phone, masked):
+    assert mask_phone(phone) == masked

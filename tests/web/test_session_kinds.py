@@ -12,13 +12,15 @@ from sqlalchemy import text
 
 from storefront.extensions import db
 from storefront.tenancy import system_context
+from tests.support.applications import applicant, login_applicant
 from tests.web.helpers import login_operator, login_shopper, login_staff
 from tests.web.test_isolation import _url
 
 WRONG_KINDS = {
-    "shop.": ("staff_a", "staff_b", "operator", "shopper_b"),
-    "console.": ("shopper_a", "operator"),
-    "platform.": ("shopper_a", "staff_a"),
+    "shop.": ("staff_a", "staff_b", "operator", "shopper_b", "applicant"),
+    "console.": ("shopper_a", "operator", "applicant"),
+    "platform.": ("shopper_a", "staff_a", "applicant"),
+    "join.": ("shopper_a", "staff_a", "operator"),
 }
 SIGN_IN = {
     "staff_a": lambda client, t: login_staff(client, t.a.owner),
@@ -26,6 +28,7 @@ SIGN_IN = {
     "operator": lambda client, t: login_operator(client, t.operator),
     "shopper_a": lambda client, t: login_shopper(client, t.a.tenant, t.a.shopper),
     "shopper_b": lambda client, t: login_shopper(client, t.b.tenant, t.b.shopper),
+    "applicant": lambda client, t: login_applicant(client, applicant()),
 }
 
 
