@@ -21,6 +21,11 @@ def reset_password(token: str):
     return reset_password_page(token, "shop.login", "shop/form_page.html")
 
 
+@site.context_processor
+def _demo_outbox() -> dict:
+    return {"demo_outbox_offered": demo_outbox_offered}
+
+
 @site.route("/outbox")
 def outbox():
     """The sandbox mailer's messages, so the demo's people can open their links (never in
