@@ -18,6 +18,7 @@ from storefront.domain.shipping import freight_for as supplier_freight
 from storefront.domain.tax import TaxRates, TaxTag
 from storefront.extensions import db
 from storefront.models import BuyerIdentity, LimitPolicyRow, Product, Supplier, Tenant
+from storefront.queries.stores import StoreView
 from storefront.services import quota
 from storefront.services.customs_filings import unfiled_products
 
@@ -102,8 +103,10 @@ def with_quantity(items: dict[int, int], product_id: int, quantity: int) -> dict
     return changed
 
 
-def tenant_policy(tenant: Tenant) -> LimitPolicy:
+def tenant_policy(tenant: "Tenant | StoreView") -> LimitPolicy:
     """Return the store's limit policy as the domain's dataclass."""
+    if isinstance(tenant, StoreView):
+        return tenant.policy  # read with the store's row at the start of this request
     row = db.session.get(LimitPolicyRow, tenant.limit_policy_code)
     return LimitPolicy(
         code=row.code,

@@ -1,0 +1,73 @@
+"""The store a shopper's request is for: its row and limit policy, in one round trip.
+
+Every store request needs the store's row (id, name, language, suspension) and its limit
+policy. Both are read by one statement per request, never trusted from memory: a merchant's
+or operator's change (a new policy, a suspension, a renamed store) is seen by the very next
+request of every web and job process, and a writer has nothing to invalidate. What the
+process keeps (per app, keyed by slug) is the view built from those rows, reused while the
+rows read are the same: no ORM object, no second query for the policy.
+"""
+
+from dataclasses import fields
+
+from flask import current_app
+from sqlalchemy import select
+
+from storefront.domain.limits import LimitPolicy
+from storefront.extensions import db
+from storefront.models import LimitPolicyRow, Tenant
+
+_CACHE = "kuajing_store_views"
+_POLICY_FIELDS = tuple(field.name for field in fields(LimitPolicy))
+
+
+class StoreView:
+    """A read-only copy of one store's row (every column) with its limit policy.
+
+    Shared by the requests of one process: it is never attached to a session, so a commit
+    expires nothing and nothing can write it back.
+    """
+
+    __slots__ = ("_values", "policy")
+
+    def __init__(self, values: dict, policy: LimitPolicy) -> None:
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "policy", policy)
+
+    def __getattr__(self, name: str):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"a StoreView is read-only ({name})")
+
+    def __repr__(self) -> str:
+        return f"<StoreView {self._values['slug']}>"
+
+
+def _statement():
+    tenant_columns = list(Tenant.__table__.columns)
+    policy_columns = [LimitPolicyRow.__table__.c[name] for name in _POLICY_FIELDS]
+    return (
+        select(*tenant_columns, *policy_columns)
+        .join_from(Tenant, LimitPolicyRow, LimitPolicyRow.code == Tenant.limit_policy_code)
+        .where(Tenant.active)
+    )
+
+
+def active_store(slug: str) -> StoreView | None:
+    """Return the active store at `slug` as of now, or None (one query, no ORM objects)."""
+    row = db.session.execute(_statement().where(Tenant.slug == slug)).one_or_none()
+    if row is None:
+        return None
+    views = current_app.extensions.setdefault(_CACHE, {})
+    cached = views.get(slug)
+    if cached is not None and cached[0] == tuple(row):
+        return cached[1]
+    names = [column.key for column in Tenant.__table__.columns]
+    values = dict(zip(names, row[: len(names)], strict=True))
+    view = StoreView(values, LimitPolicy(*row[len(names) :]))
+    views[slug] = (tuple(row), view)
+    return view
