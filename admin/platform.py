@@ -34,6 +34,7 @@ from admin import (  # noqa: E402, F401 - routes register on import
     platform_area_reports,
     platform_dashboard,
     platform_filings,
+    platform_invoice_issuers,
     platform_reconciliation,
     platform_reviews,
     platform_stores,
