@@ -2,9 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, g, request
+from flask import Blueprint, Flask, abort, g, make_response, render_template, request
+from flask_babel import gettext as _
 from flask_babel import refresh as refresh_babel
 
+from storefront.domain.errors import ErrorCode
 from storefront.models import Tenant
 from storefront.queries.stores import StoreView, active_store
 from storefront.tenancy import enter_tenant, leave_tenant
@@ -41,6 +43,8 @@ def store_blueprint(name: str, import_name: str, **options) -> Blueprint:
         if tenant is None:
             abort(404)
         set_request_tenant(tenant)
+        if tenant.suspended_at is not None:
+            abort(closed_store_response())
 
     @blueprint.url_defaults
     def _add_store_slug(endpoint, values) -> None:
@@ -48,6 +52,20 @@ def store_blueprint(name: str, import_name: str, **options) -> Blueprint:
             values["store_slug"] = g.tenant.slug
 
     return blueprint
+
+
+def closed_store_response():
+    """Every page of a suspended store: 503, the store is there but closed for a while (not a
+    403: the visitor did nothing wrong; crawlers keep the pages for when it reopens)."""
+    from storefront.errors import json_error, wants_json  # errors imports the web layers
+    from storefront.i18n import remember_language_choice
+
+    remember_language_choice()  # this page answers before the app's before_request hooks
+    refresh_babel()
+    message = _("This store is closed for now and takes no orders.")
+    if wants_json():
+        return make_response(*json_error(503, ErrorCode.STORE_SUSPENDED, message))
+    return make_response(render_template("shop/closed.html", message=message), 503)
 
 
 # Longer `next` values are refused: nothing we link to is this long.
