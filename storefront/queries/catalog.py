@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.extensions import db
 from storefront.models import Product, Supplier
@@ -14,7 +14,7 @@ def store_products(page: int, per_page: int):
     statement = (
         select(Product)
         .where(Product.active)
-        .options(selectinload(Product.tax_template), selectinload(Product.supplier))
+        .options(joinedload(Product.tax_template), joinedload(Product.supplier))
         .order_by(Product.id.desc())
     )
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
@@ -22,7 +22,11 @@ def store_products(page: int, per_page: int):
 
 def active_product_or_404(product_id: int) -> Product:
     """Return the store's active product, or 404 (another store's id is simply not found)."""
-    return db.first_or_404(select(Product).where(Product.id == product_id, Product.active))
+    return db.first_or_404(
+        select(Product)
+        .where(Product.id == product_id, Product.active)
+        .options(joinedload(Product.tax_template), joinedload(Product.supplier))
+    )
 
 
 def suppliers() -> list[Supplier]:

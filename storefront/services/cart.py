@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from storefront.domain.cart_rules import CartItem, MixProblem, check_mix, split_orders
 from storefront.domain.limits import LimitPolicy, OrderQuote, QuoteLine, quote_order
@@ -141,10 +141,13 @@ def freight_for(supplier: Supplier, goods_total: Decimal) -> Decimal:
 
 
 def _load_lines(items: dict[int, int]) -> tuple[list[CartLine], list[str]]:
+    # one statement (joined, not one per relationship); populate_existing: a product loaded
+    # earlier in this request is quoted from the row as it is now
     products = db.session.scalars(
         select(Product)
         .where(Product.id.in_(list(items)))
-        .options(selectinload(Product.tax_template), selectinload(Product.supplier))
+        .options(joinedload(Product.tax_template), joinedload(Product.supplier))
+        .execution_options(populate_existing=True)
     ).all()
     by_id = {product.id: product for product in products}
     lines, unavailable = [], []

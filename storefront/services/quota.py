@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -41,16 +41,15 @@ def china_day(moment: datetime) -> date:
 def usage(person: str, moment: datetime) -> Usage:
     """Return the person's annual and same-day use at `moment` (no lock)."""
     day = china_day(moment)
-    annual = db.session.scalar(
-        select(func.coalesce(func.sum(QuotaMovement.annual_amount), 0)).where(
-            QuotaMovement.person_hash == person, QuotaMovement.year == day.year
-        )
-    )
-    daily = db.session.scalar(
-        select(func.coalesce(func.sum(QuotaMovement.day_amount), 0)).where(
-            QuotaMovement.person_hash == person, QuotaMovement.day == day
-        )
-    )
+    # one statement: the day is inside the year, so the year's rows hold both sums
+    annual, daily = db.session.execute(
+        select(
+            func.coalesce(func.sum(QuotaMovement.annual_amount), 0),
+            func.coalesce(
+                func.sum(case((QuotaMovement.day == day, QuotaMovement.day_amount), else_=0)), 0
+            ),
+        ).where(QuotaMovement.person_hash == person, QuotaMovement.year == day.year)
+    ).one()
     return Usage(round_money(Decimal(annual)), round_money(Decimal(daily)))
 
 
