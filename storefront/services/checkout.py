@@ -10,7 +10,7 @@ from sqlalchemy import select
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.limits import displayed_steps
 from storefront.extensions import db
-from storefront.models import Address, BuyerIdentity, Product, Shopper, Tenant
+from storefront.models import Address, BuyerIdentity, Shopper, Tenant
 from storefront.models.orders import Checkout, Order, OrderLine
 from storefront.services import quota, refusals, stock, suspension
 from storefront.services.cart import CartGroup, CartSnapshot, build_cart
@@ -70,7 +70,6 @@ def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: 
     person = quota.person_hash(identity.id_number) if identity else None
     if person:
         quota.lock_person(person)  # this person's placements queue up, platform-wide
-    _lock_products(request.items)
     snapshot = build_cart(tenant, request.items, identity, moment)
     _check(snapshot, identity, request.expected_total)
     promoter = referring_promoter(request.referral_code, shopper)
@@ -85,6 +84,7 @@ def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: 
                 quota.reserve(
                     person, order, group.quote.quota_amount, group.quote.day_amount, moment
                 )
+        _take_stock(snapshot)
     except CheckoutRefused:
         db.session.rollback()  # nothing of a refused placement stays, the stock taken included
         raise
@@ -116,15 +116,18 @@ def _owned(model, shopper: Shopper, row_id: int):
     return row
 
 
-def _lock_products(items: dict[int, int]) -> None:
-    # populate_existing: the page may have loaded these products before; quote fresh rows
-    db.session.scalars(
-        select(Product)
-        .where(Product.id.in_(list(items)))
-        .order_by(Product.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
+def _take_stock(snapshot: CartSnapshot) -> None:
+    """Take the stock last, one conditional UPDATE per product in id order (SPEC §4).
+
+    A product row is then locked only from its UPDATE to the commit right after (placements
+    of one product queue for that instant, not for the whole placement), and carts sharing
+    products lock them in the same order (no deadlock).
+    """
+    for line in sorted(snapshot.lines, key=lambda line: line.product.id):
+        try:
+            stock.take(line.product.id, line.quantity)
+        except OutOfStock as short:
+            raise CheckoutRefused(ErrorCode.OUT_OF_STOCK, snapshot) from short
 
 
 def order_number(moment: datetime) -> str:
@@ -158,13 +161,10 @@ def _write_order(checkout, group: CartGroup, shopper, identity, address, snapsho
         consignee_phone=address.phone,
         consignee_address=address.one_line(),
         placed_at=moment,
+        promoter_id=None,  # set by the caller; loaded now, so no UPDATE when it stays empty
     )
     open_order(order, who=f"shopper:{shopper.id}")
     for number, line in enumerate(group.lines, start=1):
-        try:
-            stock.take(line.product.id, line.quantity)
-        except OutOfStock as short:
-            raise CheckoutRefused(ErrorCode.OUT_OF_STOCK, snapshot) from short
         db.session.add(
             OrderLine(
                 order_id=order.id,

@@ -46,9 +46,6 @@ def checkout():
     form.identity_id.choices = [
         SelectChoice(i.id, f"{i.real_name} {i.masked_id}") for i in current_user.identities
     ]
-    wanted = form.identity_id.data or request.args.get("identity_id", type=record_id)
-    identity = chosen_identity(current_user, wanted)
-    snapshot = build_cart(g.tenant, cart_items(), identity, utcnow())
     if form.validate_on_submit():
         try:
             placed = place_order(
@@ -70,6 +67,10 @@ def checkout():
             clear_cart()
             request_at_checkout(placed)
             return redirect(url_for("shop.pay", checkout_id=placed.id))
+    # the cart is built here only for the page: a submit builds it once, in the placement
+    wanted = form.identity_id.data or request.args.get("identity_id", type=record_id)
+    identity = chosen_identity(current_user, wanted)
+    snapshot = build_cart(g.tenant, cart_items(), identity, utcnow())
     form.token.data = uuid.uuid4().hex
     form.expected_total.data = f"{snapshot.total:.2f}"
     return render_template(
