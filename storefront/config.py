@@ -17,7 +17,11 @@ class Defaults:
     SECRET_KEY: str | None = None
     # SQLAlchemy URL. Unset: an embedded SQLite file in the instance folder.
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # Engine options. No pre-ping (a round trip before every request's first statement):
+    # connections are replaced after 5 minutes, before idle timeouts of servers and proxies
+    # drop them, and a connection found dead (a database restart) invalidates the whole pool,
+    # so only the request that meets it fails, with a 503 to retry.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_recycle": 300}
     # Redis for RQ job queues. Unset: jobs run in-process, right after the request's commit.
     REDIS_URL: str | None = None
     # Languages offered, first is the default (Chinese first).
