@@ -24,6 +24,7 @@ GUARDED_ENDPOINTS = {
     "console.staff_invite_": Permission.MANAGE_STAFF,
     "console.staff_member_": Permission.MANAGE_STAFF,
     "console.integration": Permission.MANAGE_INTEGRATIONS,
+    "console.opening_": Permission.MANAGE_INTEGRATIONS,  # the checklist's choices, opening
     "console.embedding": Permission.MANAGE_INTEGRATIONS,  # which sites may frame the store
     "console.invoice_settings": Permission.MANAGE_INVOICE_SETTINGS,
     "console.product_invoicing": Permission.MANAGE_INVOICE_SETTINGS,

@@ -45,6 +45,8 @@ def store_blueprint(name: str, import_name: str, **options) -> Blueprint:
         set_request_tenant(tenant)
         if tenant.suspended_at is not None:
             abort(closed_store_response())
+        if tenant.opened_at is None:  # approved, not yet opened by its owner (issue 13)
+            abort(opening_soon_response())
 
     @blueprint.url_defaults
     def _add_store_slug(endpoint, values) -> None:
@@ -66,6 +68,20 @@ def closed_store_response():
     if wants_json():
         return make_response(*json_error(503, ErrorCode.STORE_SUSPENDED, message))
     return make_response(render_template("shop/closed.html", message=message), 503)
+
+
+def opening_soon_response():
+    """Every page of a store approved but not yet opened by its owner: 503, as a closed store,
+    with its own words (shoppers may come back soon)."""
+    from storefront.errors import json_error, wants_json  # errors imports the web layers
+    from storefront.i18n import remember_language_choice
+
+    remember_language_choice()  # this page answers before the app's before_request hooks
+    refresh_babel()
+    message = _("This store is opening soon. It takes no orders yet.")
+    if wants_json():
+        return make_response(json_error(503, ErrorCode.STORE_NOT_OPEN, message))
+    return make_response(render_template("shop/opening_soon.html", message=message), 503)
 
 
 # Longer `next` values are refused: nothing we link to is this long.

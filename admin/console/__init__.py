@@ -19,6 +19,7 @@ from admin.console import (  # noqa: E402, F401 - routes register on import
     integrations,
     invoice_settings,
     invoices,
+    opening,
     orders,
     reconciliation,
     staff,

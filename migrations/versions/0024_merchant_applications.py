@@ -8,7 +8,9 @@ session or the operator's console. An application's store address is unique amon
 applications still in review (a partial unique index).
 
 tenants.opened_at: a store approved from an application opens to shoppers when its owner
-says so; every store that exists already is marked opened (at its creation).
+says so; every store that exists already is marked opened (at its creation). opening_choices
+(a tenant table, with the policy of 0012) records the owner's explicit choice of the
+platform's own service for a port on the opening checklist.
 
 Revision ID: 0024
 Revises: 0023
@@ -23,6 +25,10 @@ branch_labels = None
 depends_on = None
 
 OPEN = "store_slug <> '' AND review_state IN ('draft', 'submitted', 'needs_changes')"
+RULE = (  # as in 0012
+    "current_setting('kuajing.system', true) = 'on' "
+    "OR tenant_id = NULLIF(current_setting('kuajing.tenant_id', true), '')::integer"
+)
 DOCUMENTS = ('business_licence', 'legal_person_id', 'tax_registration', 'agreement')
 
 
@@ -90,8 +96,33 @@ def upgrade():
             postgresql_where=sa.text(OPEN), sqlite_where=sa.text(OPEN),
         )
 
+    op.create_table(
+        "opening_choices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("port", sa.String(length=30), nullable=False),
+        sa.Column("chosen_by", sa.String(length=200), nullable=False),
+        sa.Column("chosen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_opening_choices_tenant_id_tenants")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opening_choices")),
+        sa.UniqueConstraint("tenant_id", "port", name=op.f("uq_opening_choices_tenant_id_port")),
+    )
+    with op.batch_alter_table("opening_choices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_opening_choices_tenant_id"), ["tenant_id"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute('ALTER TABLE "opening_choices" ENABLE ROW LEVEL SECURITY')
+        op.execute('ALTER TABLE "opening_choices" FORCE ROW LEVEL SECURITY')
+        op.execute(
+            f'CREATE POLICY tenant_isolation ON "opening_choices" USING ({RULE}) WITH CHECK ({RULE})'
+        )
+
 
 def downgrade():
+    with op.batch_alter_table("opening_choices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_opening_choices_tenant_id"))
+    op.drop_table("opening_choices")
     with op.batch_alter_table('merchant_applications', schema=None) as batch_op:
         batch_op.drop_index('uq_merchant_applications_open_slug')
         batch_op.drop_index(batch_op.f('ix_merchant_applications_review_state'))

@@ -70,7 +70,7 @@ def _resolve_store(endpoint, values) -> None:
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
     if tenant is None:
         raise ApiError(404, ApiCode.NOT_FOUND, _("There is no store at this address."))
-    if not tenant.active or tenant.suspended_at is not None:
+    if not tenant.active or tenant.suspended_at is not None or tenant.opened_at is None:
         raise ApiError(403, ApiCode.STORE_UNAVAILABLE, _("This store is closed at the moment."))
     set_request_tenant(tenant)
 

@@ -31,6 +31,7 @@ from storefront.models.invoices import (
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 from storefront.models.mail import OutgoingMail
 from storefront.models.notifications import Notification
+from storefront.models.opening import OpeningChoice
 from storefront.models.orders import Checkout, Order, OrderEvent, OrderLine
 from storefront.models.outbox import OutboxEvent
 from storefront.models.payments import Payment, ProviderEvent, ProviderSettlement, Refund
@@ -75,6 +76,7 @@ __all__ = [
     "LoginCounter",
     "MerchantApplication",
     "Notification",
+    "OpeningChoice",
     "Order",
     "OrderEvent",
     "OrderLine",

@@ -30,15 +30,18 @@ def reinstate(tenant_id: int, reason: str, operator: PlatformOperator) -> bool:
 
 
 def refuse_if_suspended(tenant_id: int) -> None:
-    """Raise Refused(STORE_SUSPENDED) when the store is suspended (read from the row, locked
-    against a concurrent suspension, never from a cached tenant)."""
-    suspended_at = db.session.scalar(
-        select(Tenant.suspended_at)
+    """Raise Refused(STORE_SUSPENDED) when the store is suspended, or STORE_NOT_OPEN when its
+    owner has not opened it yet (read from the row, locked against a concurrent suspension,
+    never from a cached tenant)."""
+    suspended_at, opened_at = db.session.execute(
+        select(Tenant.suspended_at, Tenant.opened_at)
         .where(Tenant.id == tenant_id)
         .with_for_update(read=True, key_share=True)
-    )
+    ).one()
     if suspended_at is not None:
         raise Refused(ErrorCode.STORE_SUSPENDED)
+    if opened_at is None:  # approved from an application, not yet opened (issue 13)
+        raise Refused(ErrorCode.STORE_NOT_OPEN)
 
 
 def _change(tenant_id: int, action: TenantAction, reason: str, operator) -> bool:

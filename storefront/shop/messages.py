@@ -54,6 +54,7 @@ def shop_messages() -> dict[str, str]:
         ErrorCode.ILLEGAL_TRANSITION: wrong_state,
         ErrorCode.NOT_ALLOWED_FOR_ACTOR: wrong_state,
         ErrorCode.STORE_SUSPENDED: _("This store is closed for now and takes no orders."),
+        ErrorCode.STORE_NOT_OPEN: _("This store is opening soon. It takes no orders yet."),
         # one message for both: it never says whether the account exists
         ErrorCode.WRONG_CREDENTIALS: _("Wrong e-mail or password."),
         ErrorCode.THROTTLED: _(

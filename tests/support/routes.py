@@ -153,6 +153,9 @@ def _stored_file(store) -> int:
 
 OBJECT_IDS["stored_file_id"] = _stored_file
 
+# the opening checklist (admin/console/opening.py): one of its settings items
+PLAIN_ARGUMENTS["item"] = "payment"
+
 
 def _staff_invite(store):
     """A pending invitation of the store, made by its owner (no mail: the row is enough)."""
