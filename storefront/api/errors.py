@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from storefront.domain.errors import ErrorCode, Refused
+from storefront.extensions import db
 from storefront.services.errors import NotFound
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ def api_error_for(exception: Exception) -> ApiError:
     if isinstance(exception, HTTPException):
         return _http_error(exception)
     logger.exception("unexpected error under /api")
+    # The failed transaction must not take the answer down too: the caller's language is
+    # read from the store's row through this session.
+    db.session.rollback()
     return ApiError(500, ApiCode.INTERNAL, _("Something went wrong. Please try again."))
 
 

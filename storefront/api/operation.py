@@ -118,8 +118,39 @@ def _require_json_body() -> None:
         return  # no body: the model's defaults, or its required fields reported missing
     if request.mimetype != "application/json":
         raise ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, _("Send the body as application/json."))
-    if request.get_json(silent=True) is None:
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: not a body we take
+        body = None
+    if body is None:
         raise ApiError(400, ApiCode.INVALID_REQUEST, _("The body is not valid JSON."))
+    where = _nul_at(body)
+    if where is not None:
+        # PostgreSQL text cannot hold NUL: refused here, as forms are (storefront/input_hardening)
+        message = _("This value contains a character that is not allowed.")
+        fields = {where or "body": message}
+        raise ApiError(422, ApiCode.INVALID_REQUEST, _("Some fields are not valid."), fields)
+
+
+def _nul_at(body) -> str | None:
+    """The dotted path of the first string (key or value) holding NUL in a JSON body, or None."""
+    pending = [("", body)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            pairs = value.items()
+        elif isinstance(value, list):
+            pairs = enumerate(value)
+        else:
+            if isinstance(value, str) and "\x00" in value:
+                return path
+            continue
+        for key, item in pairs:
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            pending.append((where, item))
+    return None
 
 
 def _refuse_invalid_request(req, resp, error, instance, model_adapter) -> None:
