@@ -19,6 +19,7 @@ from storefront.models import (
     Tenant,
 )
 from storefront.models.types import utcnow
+from storefront.services.demo_applications import add_submitted_application
 from storefront.services.demo_area import add_inbound_notes
 from storefront.services.demo_customs import add_paid_orders
 from storefront.services.integrations import use_sandboxes
@@ -158,6 +159,8 @@ def load_demo(passwords: dict[str, str]) -> bool:
         approve_invoice_issuer(EMAILS["operator"])  # seed 000 step 2(2): only approved invoice
         add_inbound_notes(utcnow())  # last month's goods into the bonded warehouse
         add_paid_orders(demo, EMAILS["shopper"], utcnow())  # awaiting customs declaration
+    # the operator's queue of merchant applications is not empty (same password as the owner)
+    add_submitted_application(passwords["owner"])
     return True
 
 

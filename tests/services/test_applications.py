@@ -12,7 +12,7 @@ from storefront.extensions import db
 from storefront.jobs import dispatch_committed_events
 from storefront.models import Applicant, MerchantApplication, StaffUser, Tenant
 from storefront.queries.applications import history_of
-from storefront.services import applications, reviews
+from storefront.services import applications, demo_applications, reviews
 from storefront.services.applications import KIND, ApplicationRefused
 from storefront.tenancy import system_context
 from tests.support import applications as support
@@ -153,3 +153,11 @@ def test_sign_up_does_not_tell_which_addresses_have_accounts(session, tenants):
         db.session.scalar(select(Applicant).where(Applicant.email == tenants.a.owner.email)) is None
     )
     assert "already has an account" in _mails(tenants.a.owner.email)[-1].text
+
+
+def test_the_demo_submits_one_application_once(session):
+    demo_applications.add_submitted_application("demo passphrase 2025")
+    demo_applications.add_submitted_application("demo passphrase 2025")
+    [application] = db.session.scalars(select(MerchantApplication)).all()
+    assert application.review_state == ReviewState.SUBMITTED
+    assert all(application.document_ids().values())
