@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 
-from sqlalchemy import event
+from sqlalchemy import String, cast, event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 from sqlalchemy.pool import Pool
@@ -189,6 +189,21 @@ _CONTROL = ("SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN")
 _SET_TENANT = (
     "SELECT set_config('kuajing.system', %s, true), set_config('kuajing.tenant_id', %s, true)"
 )
+
+
+def tenant_settings(tenant_id_column) -> tuple:
+    """Columns that tell PostgreSQL the tenant of the row a statement reads, as the hook below
+    does: a request's first statement (its store's row) then shares its tenant in the same
+    round trip. Call `settings_shared` with that row's tenant once it is read."""
+    return (
+        func.set_config("kuajing.system", "off", True),
+        func.set_config("kuajing.tenant_id", cast(tenant_id_column, String), True),
+    )
+
+
+def settings_shared(connection, tenant_id: int) -> None:
+    """Note that this connection's transaction already runs as `tenant_id` (tenant_settings)."""
+    connection.info[_SHARED] = (False, tenant_id)
 
 
 @event.listens_for(Engine, "before_cursor_execute")

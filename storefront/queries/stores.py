@@ -16,6 +16,7 @@ from sqlalchemy import select
 from storefront.domain.limits import LimitPolicy
 from storefront.extensions import db
 from storefront.models import LimitPolicyRow, Tenant
+from storefront.tenancy import settings_shared, tenant_settings
 
 _CACHE = "kuajing_store_views"
 _POLICY_FIELDS = tuple(field.name for field in fields(LimitPolicy))
@@ -59,9 +60,16 @@ def _statement():
 
 def active_store(slug: str) -> StoreView | None:
     """Return the active store at `slug` as of now, or None (one query, no ORM objects)."""
-    row = db.session.execute(_statement().where(Tenant.slug == slug)).one_or_none()
+    statement = _statement().where(Tenant.slug == slug)
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:  # the request runs as this store from here: no settings round trip of its own
+        statement = statement.add_columns(*tenant_settings(Tenant.id))
+    row = db.session.execute(statement).one_or_none()
     if row is None:
         return None
+    if postgres:
+        settings_shared(db.session.connection(), row.id)
+        row = row[:-2]
     views = current_app.extensions.setdefault(_CACHE, {})
     cached = views.get(slug)
     if cached is not None and cached[0] == tuple(row):
