@@ -15,6 +15,7 @@ from storefront.queries import orders as order_queries
 from storefront.queries.invoices import order_invoice_file
 from storefront.services import invoice_requests
 from storefront.services.errors import NotFound
+from storefront.services.invoice_issuer import HELD_CODES
 from storefront.services.invoice_requests import InvoiceRefused, PaperState
 from storefront.services.invoice_settings import current_settings, eligible
 from storefront.services.invoices import UNSETTLED, invoices_of, request_of
@@ -155,6 +156,10 @@ def order_invoicing(order) -> dict:
 def invoice_state_text(invoice: Invoice) -> str:
     """Name the invoice's state; a failed one with the reason in the shopper's words, a red
     one waiting for the (enterprise) buyer to confirm its red-letter form as such."""
+    if invoice.state == "failed" and invoice.failure_code in HELD_CODES:
+        # seed 000 step 2(2): held until the platform approves the store's invoice issuer,
+        # then issued without the shopper asking again: waiting, not failed
+        return _("Waiting: the store cannot issue invoices yet")
     if invoice.state == "failed":
         return f"{STATE_LABELS['failed']}（{invoice_failure_text(invoice.failure_code)}）"
     # SPEC §7: an enterprise buyer confirms the red-letter form itself

@@ -10,15 +10,15 @@ from sqlalchemy import select
 from storefront.domain.reviews import ReviewAction
 from storefront.extensions import db
 from storefront.jobs import dispatch_committed_events
-from storefront.models import InvoiceEvent, InvoiceIssuerProduct, InvoiceSettings
-from storefront.services import invoice_issuing, reviews
-from storefront.services.invoice_issuer import ISSUER_KIND, Certificate
+from storefront.models import InvoiceEvent, InvoiceIssuerProduct, InvoiceSettings, Tenant
+from storefront.services import demo, invoice_issuing, reviews
+from storefront.services.invoice_issuer import ISSUER_KIND, Certificate, listed_product_ids
 from storefront.services.invoice_settings import (
     InvoiceSettingsRefused,
     save_product_invoicing,
     save_settings,
 )
-from storefront.tenancy import tenant_context
+from storefront.tenancy import system_context, tenant_context
 from tests.support.invoices import (
     CERTIFICATE,
     OPERATOR,
@@ -194,3 +194,19 @@ def test_a_rejection_releases_nothing(tenants):
     dispatch_committed_events()
     (blue,) = invoices(a, order.id)
     assert (blue.state, blue.failure_code) == ("failed", "issuer_not_approved")
+
+
+def test_the_demo_issuer_is_approved_by_the_demo_operator(session):
+    passwords = {name: "pw-" + name for name in ("operator", "owner", "second_owner", "shopper")}
+    assert demo.load_demo(passwords) is True
+    with system_context():
+        demo_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == demo.DEMO_SLUG))
+    with tenant_context(demo_id):
+        row = db.session.scalar(select(InvoiceSettings))
+        assert row.review_state == "approved" and row.certificate_file_id is not None
+        assert listed_product_ids()
+        found = reviews.history(ISSUER_KIND, row.id)
+        assert [(s.action, s.actor, s.actor_kind) for s in found] == [
+            ("submit", demo.EMAILS["owner"], "staff"),
+            ("approve", demo.EMAILS["operator"], "operator"),
+        ]

@@ -109,4 +109,4 @@ def test_held_invoices_are_worded_for_the_merchant_and_the_shopper(client, tenan
     client.post("/admin/logout")
     login_shopper(client, a.tenant, a.shopper)
     page = client.get(f"/s/{a.tenant.slug}/orders/{order.id}", headers=CHINESE)
-    assert "店铺暂不能开具发票" in page.get_data(as_text=True)
+    assert "等待开具：店铺暂不能开具发票" in page.get_data(as_text=True)
