@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from storefront.extensions import db
 from storefront.models import Shopper, Tenant
@@ -46,18 +47,23 @@ def place_cart(
     cart = db.session.scalar(select(ApiCart).where(ApiCart.shopper_id == shopper.id))
     token = placement_token(shopper.id, choice.idempotency_key)
     earlier = db.session.scalar(select(Checkout.id).where(Checkout.token == token))
-    placed = place_order(
-        tenant,
-        shopper,
-        PlacementRequest(
-            items=cart_items(cart) if cart else {},
-            identity_id=choice.identity_id,
-            address_id=choice.address_id,
-            token=token,
-            expected_total=choice.expected_total,
-        ),
-        moment,
+    request = PlacementRequest(
+        items=cart_items(cart) if cart else {},
+        identity_id=choice.identity_id,
+        address_id=choice.address_id,
+        token=token,
+        expected_total=choice.expected_total,
     )
+    try:
+        placed = place_order(tenant, shopper, request, moment)
+    except IntegrityError:
+        # the same placement from a second device (another token, so another idempotency
+        # record) committed its checkout first: this one is that one
+        db.session.rollback()
+        placed = db.session.scalar(select(Checkout).where(Checkout.token == token))
+        if placed is None or placed.shopper_id != shopper.id:
+            raise
+        return placed
     if earlier is None and cart is not None and cart.items:
         # after the placement's own commit, as the shop empties its cart after placing; a
         # replayed placement leaves the cart alone (it may hold the shopper's next order)

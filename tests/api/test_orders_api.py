@@ -1,13 +1,18 @@
 """Placing, paying and following orders through the API: the shop's rules and words."""
 
+import uuid
+
 from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import Notification, Order
+from storefront.services.api_carts import open_cart, set_cart_quantity
 from storefront.services.notifications import notify
 from storefront.tenancy import tenant_context
+from tests.api.helpers import bearer
 from tests.api.shopping import ApiShopper
 from tests.support import factories
+from tests.support.race import all_at_once, race_app
 
 
 def _orders_of(store) -> int:
@@ -221,3 +226,49 @@ def test_notifications_are_listed_counted_and_marked_read(client, tenants):
 
 def _cart_id(shopper: ApiShopper) -> str:
     return shopper.post("/carts").get_json()["id"]
+
+
+def test_simultaneous_placements_with_one_key_place_once(database_url, app):
+    """Four retries of one placement arrive together on real connections: one order."""
+    with race_app(database_url, RETRIES) as racing:
+        ids = _store_with_a_full_cart(racing)
+        codes = all_at_once(RETRIES, lambda _n, barrier: _place_racing(racing, ids, barrier))
+        with racing.app_context(), tenant_context(ids["tenant"]):
+            orders = db.session.scalar(
+                select(func.count()).select_from(Order).where(Order.shopper_id == ids["shopper"])
+            )
+    assert orders == 2  # the factory's order and one placement
+    assert 201 in codes and set(codes) <= {201, 409}, codes
+
+
+RETRIES = 4
+
+
+def _store_with_a_full_cart(app) -> dict:
+    with app.app_context():
+        store = factories.store(f"race{uuid.uuid4().hex[:8]}")
+        with tenant_context(store.tenant.id):
+            cart = open_cart(store.shopper.id)
+            set_cart_quantity(cart.id, store.product.id, 1)
+            ids = {
+                "tenant": store.tenant.id,
+                "slug": store.tenant.slug,
+                "shopper": store.shopper.id,
+                "email": store.shopper.email,
+                "address": store.address.id,
+                "identity": store.identity.id,
+            }
+            db.session.commit()
+        db.session.remove()
+    return ids
+
+
+def _place_racing(app, ids: dict, barrier) -> int:
+    client, base = app.test_client(), f"/api/v1/stores/{ids['slug']}"
+    credentials = {"email": ids["email"], "password": factories.PASSWORD}
+    token = client.post(f"{base}/auth/token", json=credentials).get_json()["token"]
+    body = {"address_id": ids["address"], "identity_id": ids["identity"]}
+    body["expected_total"] = "877.45"
+    headers = bearer(token) | {"Idempotency-Key": "one-placement"}
+    barrier.wait()
+    return client.post(f"{base}/checkouts", json=body, headers=headers).status_code
