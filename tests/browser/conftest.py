@@ -35,6 +35,7 @@ def live_app(database_url, app, stripe_server, tmp_path_factory):  # `app` migra
             WTF_CSRF_ENABLED=True,
             STRIPE_API_BASE=stripe_server,
             SANDBOX_DIR=sandbox_dir,
+            UPLOAD_FOLDER=str(tmp_path_factory.mktemp("live-uploads")),  # never the instance folder
         )
     )
 
