@@ -26,6 +26,7 @@ GUARDED_ENDPOINTS = {
     "console.integration": Permission.MANAGE_INTEGRATIONS,
     "console.opening_": Permission.MANAGE_INTEGRATIONS,  # the checklist's choices, opening
     "console.embedding": Permission.MANAGE_INTEGRATIONS,  # which sites may frame the store
+    "console.api_key": Permission.MANAGE_INTEGRATIONS,  # servers calling the API as the store
     "console.invoice_settings": Permission.MANAGE_INVOICE_SETTINGS,
     "console.product_invoicing": Permission.MANAGE_INVOICE_SETTINGS,
     "console.refund_order": Permission.REFUND,

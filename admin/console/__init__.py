@@ -8,6 +8,7 @@ bp = Blueprint("console", __name__, url_prefix="/admin", template_folder="../tem
 guard_console(bp)
 
 from admin.console import (  # noqa: E402, F401 - routes register on import
+    api_keys,
     area_reports,
     auth,
     catalog,

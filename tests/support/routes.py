@@ -105,19 +105,6 @@ OBJECT_IDS["title_id"] = _invoice_title
 PLAIN_ARGUMENTS["invoice_format"] = "xml"
 PLAIN_ARGUMENTS["decision"] = "approve"
 
-# the dashboards' "numbers" views: one series of figures by name
-PLAIN_ARGUMENTS["series"] = "sales"
-
-
-def _api_cart(store):
-    """An anonymous API cart of the store (its public id is the route argument)."""
-    from storefront.services.api_carts import open_cart
-
-    return open_cart(None).public_id
-
-
-OBJECT_IDS["cart_id"] = _api_cart
-
 
 def _embed_origin(store) -> int:
     """One of the store's allowed embedding origins (the console's remove page), made once."""
@@ -135,26 +122,8 @@ def _embed_origin(store) -> int:
 
 OBJECT_IDS["origin_id"] = _embed_origin
 
-
-# the operator's review pages (admin/platform_reviews.py): a kind, one of its items, a document
-PLAIN_ARGUMENTS["kind"] = "product_filing"
-OBJECT_IDS["subject_id"] = OBJECT_IDS["product_filing_id"]
-
-
-def _stored_file(store) -> int:
-    """A document the store uploaded (a PDF)."""
-    import io
-
-    from storefront.services.uploads import store_upload
-
-    stored = store_upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "doc.pdf", "agreement", "test")
-    return stored.id
-
-
-OBJECT_IDS["stored_file_id"] = _stored_file
-
-# the opening checklist (admin/console/opening.py): one of its settings items
-PLAIN_ARGUMENTS["item"] = "payment"
+# the dashboards' "numbers" views: one series of figures by name
+PLAIN_ARGUMENTS["series"] = "sales"
 
 
 def _staff_invite(store):
@@ -191,6 +160,37 @@ OBJECT_IDS["mail_id"] = _outgoing_mail
 PLAIN_ARGUMENTS["token"] = "not-a-real-token"
 
 
+# the operator's review pages (admin/platform_reviews.py): a kind, one of its items, a document
+PLAIN_ARGUMENTS["kind"] = "product_filing"
+OBJECT_IDS["subject_id"] = OBJECT_IDS["product_filing_id"]
+
+
+def _stored_file(store) -> int:
+    """A document the store uploaded (a PDF)."""
+    import io
+
+    from storefront.services.uploads import store_upload
+
+    stored = store_upload(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "doc.pdf", "agreement", "test")
+    return stored.id
+
+
+OBJECT_IDS["stored_file_id"] = _stored_file
+
+# the opening checklist (admin/console/opening.py): one of its settings items
+PLAIN_ARGUMENTS["item"] = "payment"
+
+
+def _api_cart(store):
+    """An anonymous API cart of the store (its public id is the route argument)."""
+    from storefront.services.api_carts import open_cart
+
+    return open_cart(None).public_id
+
+
+OBJECT_IDS["cart_id"] = _api_cart
+
+
 # Valid bodies of the API's operations whose body is not a cart line, so that in the
 # isolation sweep the object's look-up decides (404), not the body's check (422).
 API_BODIES = {
@@ -198,3 +198,13 @@ API_BODIES = {
     "api.pay": lambda store: {"method": "card"},
     "api.review": lambda store: {"line_id": store.order.lines[0].id, "rating": 5},
 }
+
+
+def _api_key(store) -> int:
+    """A read key of the store (the console's revoke page)."""
+    from storefront.services.api_access import KeyScope, create_key
+
+    return create_key("sweep", KeyScope.READ, None)[0].id
+
+
+OBJECT_IDS["api_key_id"] = _api_key

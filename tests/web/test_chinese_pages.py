@@ -18,6 +18,7 @@ from tests.web.test_translations import ROOT
 ALLOWED = {"Kuajing", "English", "CSV", "XLSX", "VAT", "SKU", "HMAC", "SHA", "https"}
 ALLOWED |= {"Signature"}  # the Kuajing-Signature header
 ALLOWED |= {"Express", "Logistics", "EMS", "ZTO", "YTO", "JD", "SF"}
+ALLOWED |= {"API"}  # "API 密钥": the term Chinese merchant consoles use (WeChat Pay's API密钥)
 PARAMS = {
     Reason.PAYMENT: {"reference": "ch_test_1"},
     Reason.SHIPPED: {"carrier": "SF", "tracking_number": "SF1234567890123"},
