@@ -11,6 +11,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from flask_migrate import upgrade
 
 from storefront import create_app
@@ -33,8 +34,12 @@ def machine() -> str:
 
 @contextmanager
 def migrated_app(**config):
-    """Yield an app on a fresh PostgreSQL with the schema migrated."""
-    with postgres_server() as url:
+    """Yield an app on a fresh PostgreSQL with the schema migrated.
+
+    The server loads pg_stat_statements: statements are counted where they arrive, so the
+    product runs as in production (no counting hook in the application).
+    """
+    with postgres_server("-c shared_preload_libraries=pg_stat_statements") as url:
         app = create_app(
             {
                 "SECRET_KEY": "bench",
@@ -46,14 +51,60 @@ def migrated_app(**config):
         )
         with app.app_context():
             upgrade()
+        with psycopg.connect(_superuser(url), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION pg_stat_statements")
         yield app, url
 
 
-@contextmanager
-def gunicorn(database_url: str, workers: int = 2, threads: int = 4, env: dict | None = None):
-    """Serve the app with gunicorn on a loopback port; yield its base URL."""
-    port = free_port()
-    env = {
+def _superuser(url: str) -> str:
+    return url.replace("postgresql+psycopg://kuajing@", "postgresql://postgres@")
+
+
+class StatementCounter:
+    """Statements the PostgreSQL server ran for the application's role (web and job processes),
+    from pg_stat_statements; the benchmark's own reads run as the superuser and are left out."""
+
+    _SQL = (
+        "SELECT coalesce(sum(calls), 0), coalesce(sum(calls) FILTER (WHERE query ~* "
+        "'^\\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)'), 0) FROM pg_stat_statements "
+        "WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'kuajing')"
+    )
+
+    def __init__(self, url: str) -> None:
+        self.dsn = _superuser(url)
+
+    def scalar(self, sql: str):
+        """Run one read as the superuser (not counted) and return its value."""
+        with psycopg.connect(self.dsn) as conn:
+            return conn.execute(sql).fetchone()[0]
+
+    def read(self) -> tuple[int, int]:
+        """Return (statements other than transaction control, all round trips) so far."""
+        with psycopg.connect(self.dsn) as conn:
+            total, control = conn.execute(self._SQL).fetchone()
+        return int(total - control), int(total)
+
+    def most_run(self, count: int = 20) -> list[tuple[int, str]]:
+        """Return the statements run most often so far, with their calls."""
+        with psycopg.connect(self.dsn) as conn:
+            return conn.execute(
+                "SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements "
+                "WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'kuajing') "
+                "ORDER BY calls DESC LIMIT %s",
+                (count,),
+            ).fetchall()
+
+    @contextmanager
+    def measure(self, result: dict):
+        """Put the statements and round trips run inside the block into `result`."""
+        before = self.read()
+        yield result
+        after = self.read()
+        result["statements"], result["round_trips"] = after[0] - before[0], after[1] - before[1]
+
+
+def _served_env(database_url: str, env: dict | None) -> dict:
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "KUAJING_INSTANCE_PATH": str(ROOT / "instance-bench"),
@@ -62,6 +113,19 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 4, env: dict | 
         "ENCRYPTION_KEYS": ENCRYPTION_KEY,
         **(env or {}),
     }
+
+
+@contextmanager
+def gunicorn(
+    database_url: str,
+    workers: int = 2,
+    threads: int = 4,
+    env: dict | None = None,
+    app: str = "wsgi:app",
+):
+    """Serve `app` with gunicorn on a loopback port; yield its base URL."""
+    port = free_port()
+    env = _served_env(database_url, env)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -75,7 +139,7 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 4, env: dict | 
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "wsgi:app",
+            app,
         ],
         cwd=ROOT,
         env=env,
@@ -86,10 +150,41 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 4, env: dict | 
         yield base
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(40)  # gunicorn lets requests in flight finish (graceful timeout: 30 s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def _wait(base: str, timeout: float = 20) -> None:
+@contextmanager
+def rq_workers(database_url: str, redis_url: str, count: int = 2, env: dict | None = None):
+    """Run `count` job workers (`flask rq worker`) on every queue, as production does."""
+    env = _served_env(database_url, {"REDIS_URL": redis_url, **(env or {})})
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "rq", "worker"]
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        for _ in range(count)
+    ]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(10)
+
+
+def interleaved(phases: dict, repetitions: int = 3) -> dict[str, list]:
+    """Run every phase once per repetition, in turns (noise hits all alike); their results."""
+    results = {name: [] for name in phases}
+    for _ in range(repetitions):
+        for name, phase in phases.items():
+            results[name].append(phase())
+    return results
+
+
+def _wait(base: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

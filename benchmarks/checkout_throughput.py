@@ -1,10 +1,15 @@
-"""Checkout throughput and latency: place + pay (confirmed by a signed webhook) over HTTP
-against gunicorn on PostgreSQL, with 1, 8 and 32 concurrent shoppers; and, as the
-reference, the same rows written by one plain SQL transaction per checkout.
+"""Full checkout over HTTP against plain SQL: place + pay, confirmed by a signed webhook.
 
-    .venv/bin/python -m benchmarks.checkout_throughput [--seconds 5]
+    .venv/bin/python -m benchmarks.checkout_throughput [--seconds 5] [--shoppers 32]
 
-Prints figures; asserts nothing. Each shopper is a different person (no shared quota row).
+Production shape: gunicorn (2 workers x 8 threads), Redis and two RQ workers (the webhook
+records the event, a job applies it), PostgreSQL, the local Stripe server; all on 127.0.0.1.
+Every shopper signs in before the clock starts and makes the requests its browser makes
+(product page, add to cart, checkout page, place, pay page, pay, order page) while the
+payment server sends the webhook. The reference writes the same rows with plain SQL (three
+transactions per checkout). Three interleaved repetitions, medians; statements per checkout
+are counted by the server (pg_stat_statements), the workers' included. A run's rate counts
+the time the workers need to apply its last payments. Each shopper is a different person.
 """
 
 import argparse
@@ -16,23 +21,30 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
 import requests
 import stripe
-from cryptography.fernet import Fernet
-from sqlalchemy import text
 
-from benchmarks._setup import ENCRYPTION_KEY, gunicorn, machine, migrated_app
+from benchmarks import plain_sql
+from benchmarks._setup import (
+    StatementCounter,
+    gunicorn,
+    interleaved,
+    machine,
+    migrated_app,
+    rq_workers,
+)
 from benchmarks.quote_throughput import build_store
 from storefront.extensions import db
-from storefront.tenancy import system_context
 from tests.support.factories import PASSWORD
 from tests.support.localstripe import confirm_card, local_stripe
+from tests.support.servers import redis_server
 
 SECRET = "whsec_benchmark"  # noqa: S105 - signs events for a throwaway server
 
 
 class Shopper:
+    """A signed-in shopper's browser (and the payment server's webhook for its payments)."""
+
     def __init__(self, base: str, store: dict, email: str, stripe_base: str) -> None:
         self.stripe_base = stripe_base
         self.http, self.base, self.store = requests.Session(), base, store
@@ -68,10 +80,10 @@ class Shopper:
         status, _intent = confirm_card(self.stripe_base, secret, "4242424242424242")
         assert status == 200, status
         self.http.get(self.shop + re.search(r'data-done-url="/s/[^/]+([^"]+)"', card_page.text)[1])
-        self._webhook(pay_path.rsplit("/", 1)[1])
+        self._webhook(secret.split("_secret_")[0])
 
-    def _webhook(self, checkout_id: str) -> None:
-        reference = self.store["references"](int(checkout_id))
+    def _webhook(self, reference: str) -> None:
+        """Send what the payment server sends once the card is confirmed."""
         intent = self.stripe.payment_intents.retrieve(reference).to_dict()
         payload = json.dumps(
             {
@@ -84,192 +96,133 @@ class Shopper:
         )
         stamp = int(time.time())
         signature = stripe.WebhookSignature._compute_signature(f"{stamp}.{payload}", SECRET)
-        response = self.http.post(
+        response = requests.post(
             f"{self.base}/webhooks/stripe",
             data=payload,
             headers={
                 "Stripe-Signature": f"t={stamp},v1={signature}",
                 "Content-Type": "application/json",
             },
+            timeout=30,
         )
         assert response.status_code == 200
 
 
-def run_http(base, store, stripe_base, shoppers: int, seconds: float):
+def run_http(clients: list[Shopper], store: dict, seconds: float, unpaid) -> tuple:
+    """Checkouts per second (until every payment is applied) and their latencies."""
     latencies, lock = [], threading.Lock()
-    stop = time.perf_counter() + seconds
+    started = time.perf_counter()
+    stop = started + seconds
 
     def shop(index: int) -> None:
-        shopper_id, address_id, identity_id = store["people"][index]
-        client = Shopper(base, store, store["emails"][shopper_id], stripe_base)
+        _shopper_id, address_id, identity_id = store["people"][index]
         while time.perf_counter() < stop:
             start = time.perf_counter()
-            client.checkout(address_id, identity_id)
+            clients[index].checkout(address_id, identity_id)
             with lock:
                 latencies.append(time.perf_counter() - start)
 
-    with ThreadPoolExecutor(shoppers) as pool:
-        list(pool.map(shop, range(shoppers)))
-    return latencies
+    with ThreadPoolExecutor(len(clients)) as pool:
+        list(pool.map(shop, range(len(clients))))
+    while unpaid():  # the workers apply the last payments: their time counts
+        time.sleep(0.1)
+    return len(latencies) / (time.perf_counter() - started), latencies
 
 
-PLAIN_SQL = [
-    (
-        "INSERT INTO checkouts (tenant_id, token, shopper_id, amount, created_at) "
-        "VALUES (%(t)s, %(token)s, %(s)s, 108.75, now()) RETURNING id"
-    ),
-    (
-        "INSERT INTO orders (tenant_id, number, checkout_id, shopper_id, supplier_id, status, "
-        "tax_tag, tax_method, policy_code, goods_total, freight, tariff, consumption_tax, vat, "
-        "tax_due, total, buyer_name, buyer_id_number, buyer_id_hash, buyer_phone, consignee, "
-        "consignee_phone, consignee_address, placed_at, refunded) VALUES (%(t)s, %(number)s, "
-        "%(c)s, %(s)s, %(supplier)s, 'pending_payment', 'cross_border_retail', 'composite', "
-        "'seed', 100, 0, 5, 6.38, 7.44, 8.75, 108.75, 'n', %(id_token)s, %(id_hash)s, '1', 'n', "
-        "'1', 'a', now(), 0) RETURNING id"
-    ),
-]
-
-
-def run_plain(url: str, store: dict, shoppers: int, seconds: float):
+def run_plain(url: str, store: dict, shoppers: int, seconds: float) -> tuple:
     latencies, lock = [], threading.Lock()
-    stop = time.perf_counter() + seconds
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    started = time.perf_counter()
+    stop = started + seconds
 
     def shop(index: int) -> None:
         shopper_id = store["people"][index][0]
-        with psycopg.connect(dsn) as conn:
-            # the same second wall as the product: row-level security knows the tenant
-            tenant = str(store["tenant"])
-            conn.execute("SELECT set_config('kuajing.tenant_id', %s, false)", (tenant,))
-            conn.commit()
+        with plain_sql.connect(url, store["tenant"]) as conn:
             while time.perf_counter() < stop:
                 start = time.perf_counter()
-                _plain_checkout(conn, store, shopper_id, index)
+                checkout_id, order_id = plain_sql.place(
+                    conn, store, shopper_id, f"bench-person-{index}"
+                )
+                plain_sql.pay(conn, store, checkout_id, order_id)
                 with lock:
                     latencies.append(time.perf_counter() - start)
 
     with ThreadPoolExecutor(shoppers) as pool:
         list(pool.map(shop, range(shoppers)))
-    return latencies
+    return len(latencies) / (time.perf_counter() - started), latencies
 
 
-def _plain_checkout(conn, store: dict, shopper_id: int, index: int) -> None:
-    person = f"bench-person-{index}"
-    values = {
-        "t": store["tenant"],
-        "s": shopper_id,
-        "token": uuid.uuid4().hex,
-        "number": f"B{uuid.uuid4().hex[:20]}",
-        "supplier": store["supplier"],
-        # the product encrypts each ID number (PIPL): so does the baseline
-        "id_token": Fernet(ENCRYPTION_KEY).encrypt(b"11010519491231002X").decode(),
-        "id_hash": person,
-    }
-    with conn.transaction():
-        conn.execute(
-            "INSERT INTO quota_persons (person_hash, created_at) VALUES (%s, now()) "
-            "ON CONFLICT DO NOTHING",
-            (person,),
-        )
-        conn.execute("SELECT 1 FROM quota_persons WHERE person_hash = %s FOR UPDATE", (person,))
-        conn.execute(
-            "SELECT coalesce(sum(annual_amount), 0) FROM quota_movements "
-            "WHERE person_hash = %s AND year = 2026",
-            (person,),
-        )
-        conn.execute("SELECT id FROM products WHERE id = %s FOR UPDATE", (store["product"],))
-        values["c"] = conn.execute(PLAIN_SQL[0], values).fetchone()[0]
-        order_id = conn.execute(PLAIN_SQL[1], values).fetchone()[0]
-        conn.execute(
-            "INSERT INTO order_lines (tenant_id, order_id, line_no, product_id, sku, "
-            "name, price, quantity, amount) VALUES (%s, %s, 1, %s, 's', 'n', 100, 1, "
-            "100)",
-            (store["tenant"], order_id, store["product"]),
-        )
-        conn.execute("UPDATE products SET stock = stock - 1 WHERE id = %s", (store["product"],))
-        conn.execute(
-            "INSERT INTO quota_movements (person_hash, tenant_id, order_id, year, day, "
-            "annual_amount, day_amount, reason, created_at) VALUES (%s, %s, %s, 2026, "
-            "current_date, 108.75, 0, 'reserve', now())",
-            (person, store["tenant"], order_id),
-        )
-        conn.execute(
-            "INSERT INTO order_events (tenant_id, order_id, at, actor, to_status, "
-            "reason) VALUES (%s, %s, now(), 'x', 'pending_payment', '')",
-            (store["tenant"], order_id),
-        )
-    with conn.transaction():
-        conn.execute(
-            "INSERT INTO payments (tenant_id, checkout_id, provider, method, reference,"
-            " status, amount, currency, goods_total, tax_total, freight_total, refunded,"
-            " failure, created_at) VALUES (%s, %s, 'stripe', 'card', %s, 'submitted', "
-            "108.75, 'CNY', 100, 8.75, 0, 0, '', now())",
-            (store["tenant"], values["c"], f"pi_{uuid.uuid4().hex}"),
-        )
-    with conn.transaction():
-        conn.execute(
-            "INSERT INTO provider_events (provider, event_id, type, payload, "
-            "received_at, outcome) VALUES ('stripe', %s, 'x', '{}', now(), '')",
-            (uuid.uuid4().hex,),
-        )
-        conn.execute(
-            "UPDATE orders SET status = 'paid', paid_at = now() WHERE id = %s", (order_id,)
-        )
-        conn.execute(
-            "INSERT INTO order_events (tenant_id, order_id, at, actor, from_status, "
-            "to_status, reason) VALUES (%s, %s, now(), 'x', 'pending_payment', 'paid',"
-            " '')",
-            (store["tenant"], order_id),
-        )
-
-
-def describe(name: str, latencies: list[float], seconds: float) -> float:
-    rate = len(latencies) / seconds
+def _p(latencies: list[float], share: float) -> float:
     ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(
-        f"  {name}: {rate:8.1f} checkouts/s  p50 {statistics.median(ordered) * 1000:7.1f} ms"
-        f"  p99 {p99 * 1000:7.1f} ms  ({len(latencies)} checkouts)"
-    )
-    return rate
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
-    seconds = parser.parse_args().seconds
+    parser.add_argument("--shoppers", type=int, default=32)
+    parser.add_argument(
+        "--statements", action="store_true", help="print the statements run most often"
+    )
+    arguments = parser.parse_args()
+    seconds, shoppers = arguments.seconds, arguments.shoppers
     print(f"machine: {machine()}")
-    with local_stripe() as stripe_base, migrated_app() as (app, url):
-        store = build_store(app, 32)
-        with app.app_context(), system_context():
-            store["supplier"] = db.session.execute(text("SELECT id FROM suppliers")).scalar()
-            store["emails"] = dict(db.session.execute(text("SELECT id, email FROM shoppers")).all())
+    with (
+        local_stripe() as stripe_base,
+        redis_server() as redis_url,
+        migrated_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 4}) as (app, url),
+    ):
+        store = build_store(app, shoppers)
 
-        def references(checkout_id: int) -> str:
-            with app.app_context(), system_context():
-                return db.session.execute(
-                    text("SELECT reference FROM payments WHERE checkout_id = :c ORDER BY id DESC"),
-                    {"c": checkout_id},
-                ).scalar()
+        counter, counted = StatementCounter(url), []
 
-        store["references"] = references
+        def unpaid() -> int:
+            return counter.scalar("SELECT count(*) FROM orders WHERE status = 'pending_payment'")
+
         env = {
+            "REDIS_URL": redis_url,
             "STRIPE_SECRET_KEY": "sk_test_bench",
             "STRIPE_WEBHOOK_SECRET": SECRET,
             "STRIPE_API_BASE": stripe_base,
         }
-        with gunicorn(url, workers=2, threads=8, env=env) as base:
-            for shoppers in (1, 8, 32):
-                print(f"{shoppers} concurrent shopper(s):")
-                app_rate = describe(
-                    "product (HTTP)", run_http(base, store, stripe_base, shoppers, seconds), seconds
-                )
-                sql_rate = describe(
-                    "plain SQL     ", run_plain(url, store, shoppers, seconds), seconds
-                )
-                print(f"  ratio plain SQL / product: {sql_rate / app_rate:.1f}x")
+        with (
+            rq_workers(url, redis_url, 2, env),
+            gunicorn(url, workers=2, threads=8, env=env) as base,
+        ):
+            clients = [
+                Shopper(base, store, store["emails"][index], stripe_base)
+                for index in range(shoppers)
+            ]
+
+            def product():
+                result = {}
+                with counter.measure(result):
+                    rate, latencies = run_http(clients, store, seconds, unpaid)
+                counted.append(result["statements"] / len(latencies))
+                return rate, latencies
+
+            results = interleaved(
+                {"plain": lambda: run_plain(url, store, shoppers, seconds), "product": product}
+            )
+        if arguments.statements:
+            for calls, query in counter.most_run():
+                print(f"{calls:>8} {query[:150]}")
         with app.app_context():
             db.engine.dispose()
+    _report(results, counted, shoppers)
+
+
+def _report(results: dict, counted: list[float], shoppers: int) -> None:
+    rate = statistics.median(r for r, _ in results["product"])
+    reference = statistics.median(r for r, _ in results["plain"])
+    p50 = statistics.median(_p(latencies, 0.5) for _, latencies in results["product"])
+    p99 = statistics.median(_p(latencies, 0.99) for _, latencies in results["product"])
+    plain_p99 = statistics.median(_p(latencies, 0.99) for _, latencies in results["plain"])
+    print(
+        f"full checkout over HTTP, {shoppers} shoppers: {rate:,.1f} checkouts/s "
+        f"(p50 {p50:,.0f} ms, p99 {p99:,.0f} ms, goal ≤ 250) · plain SQL: {reference:,.1f} "
+        f"checkouts/s (p99 {plain_p99:,.0f} ms) · ×{reference / rate:.1f} (goal ≤ 12) · "
+        f"{statistics.median(counted):.0f} statements per checkout"
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,11 @@ def _as_postgres(*command: str) -> None:
     subprocess.run([*prefix, *command], check=True, capture_output=True)
 
 
-def start_postgres() -> dict:
-    """Start a fresh server with an `app` database; return its state (url, data dir)."""
+def start_postgres(extra_options: str = "") -> dict:
+    """Start a fresh server with an `app` database; return its state (url, data dir).
+
+    `extra_options` are more `-c name=value` settings (a benchmark loads pg_stat_statements).
+    """
     root = Path(tempfile.mkdtemp(prefix="kuajing-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
@@ -53,7 +56,7 @@ def start_postgres() -> dict:
     )
     options = (
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 " + extra_options
     )
     _as_postgres(
         str(PG_BIN / "pg_ctl"),
@@ -111,8 +114,8 @@ def stop_redis(state: dict) -> None:
 
 
 @contextmanager
-def postgres_server():
-    state = start_postgres()
+def postgres_server(extra_options: str = ""):
+    state = start_postgres(extra_options)
     try:
         yield state["url"]
     finally:
