@@ -152,7 +152,7 @@ def test_sign_up_does_not_tell_which_addresses_have_accounts(session, tenants):
     assert (
         db.session.scalar(select(Applicant).where(Applicant.email == tenants.a.owner.email)) is None
     )
-    assert "already has an account" in _mails(tenants.a.owner.email)[-1].text
+    assert "已有账号" in _mails(tenants.a.owner.email)[-1].text  # Chinese first
 
 
 def test_the_demo_submits_one_application_once(session):

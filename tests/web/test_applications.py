@@ -156,3 +156,8 @@ def test_an_applicant_gets_404_for_every_file_but_its_own(app, client, session, 
 def test_the_pages_read_in_chinese_first(client, session):
     body = client.get("/join/").get_data(as_text=True)
     assert "申请开店" in body and "统一社会信用代码" in body
+
+
+def test_the_start_page_leads_merchants_to_the_application(client, session):
+    body = client.get("/").get_data(as_text=True)
+    assert '<a id="apply-for-a-store" href="/join/">' in body
