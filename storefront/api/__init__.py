@@ -102,6 +102,7 @@ from storefront.api import (  # noqa: E402, F401 - routes register on import
     docs,
     notifications,
     orders,
+    password_reset,
     sessions,
     store,
 )
