@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Email, NumberRange, Optional
 from storefront.ports import N_, MailMessage, Port, PortError, PortUnavailable
 
 SECURITY = ("starttls", "ssl", "none")
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 TIMEOUT_SECONDS = 20
 
 
@@ -47,6 +48,9 @@ class SmtpMailer:
     def __init__(self, host: str, port: int, security: str, sender: str, **login: str) -> None:
         if security not in SECURITY:
             raise PortError("bad_settings", f"unknown SMTP security {security!r}")
+        if security == "none" and login.get("username") and host not in LOOPBACK_HOSTS:
+            # a password in clear text only to a relay on this machine
+            raise PortError("bad_settings", "SMTP login without encryption is for loopback only")
         self.host, self.port, self.security, self.sender = host, port, security, sender
         self.username = login.get("username") or ""
         self.password = login.get("password") or ""

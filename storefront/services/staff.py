@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
@@ -107,7 +108,11 @@ def accept_invite(token: str, name: str, password: str) -> StaffUser:
         user = StaffUser(email=invite.email, name=name.strip(), role=invite.role)
         user.set_password(password)
         db.session.add(user)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:  # the address became a login elsewhere meanwhile
+            db.session.rollback()
+            raise Refused(ErrorCode.DUPLICATE_EMAIL) from None
         invite.accepted_at, invite.staff_user_id = utcnow(), user.id
         db.session.commit()
     return user

@@ -67,3 +67,10 @@ def test_a_message_without_a_real_address_is_refused_before_connecting():
     with pytest.raises(PortError) as failed:
         mailer.send(MailMessage(("nobody",), "s", "t"))
     assert failed.value.code == "bad_recipient"
+
+
+def test_a_password_never_travels_unencrypted_beyond_this_machine():
+    settings = {"host": "smtp.example.com", "security": "none", "sender": "a@b.example"}
+    with pytest.raises(PortError) as refused:
+        SmtpMailer.from_settings({**settings, "username": "u", "password": "p"})
+    assert refused.value.code == "bad_settings"

@@ -10,6 +10,7 @@ from storefront.domain.permissions import ROLE_PERMISSIONS, Permission, may
 from storefront.extensions import db
 from storefront.models import StaffInvite, StaffUser
 from storefront.models.types import utcnow
+from storefront.services import staff as staff_service
 from storefront.tenancy import system_context, tenant_context
 from tests.support import factories
 from tests.support.mail import last_link, sent_to
@@ -194,3 +195,16 @@ def test_the_last_active_owner_can_be_neither_deactivated_nor_demoted(client, te
     assert _staff(clerk.email).is_owner
     client.post(f"/admin/staff/{owner.id}/role", data={"role": "staff"})
     assert not _staff(owner.email).is_owner  # another owner is there now
+
+
+def test_an_address_taken_between_the_check_and_the_insert_is_refused(
+    app, client, tenants, monkeypatch
+):
+    login_staff(client, tenants.a.owner)
+    _invite(client, "raced@example.com")
+    link = last_link("raced@example.com")
+    with tenant_context(tenants.b.tenant.id):
+        factories.staff("raced@example.com")  # the other store's login, made meanwhile
+    monkeypatch.setattr(staff_service, "_refuse_taken", lambda email: None)
+    page = _accept(app.test_client(), link)
+    assert page.status_code == 200 and "已被使用" in page.get_data(as_text=True)
