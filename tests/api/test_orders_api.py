@@ -1,11 +1,12 @@
 """Placing, paying and following orders through the API: the shop's rules and words."""
 
 import uuid
+from decimal import Decimal as D
 
 from sqlalchemy import func, select
 
 from storefront.extensions import db
-from storefront.models import Notification, Order
+from storefront.models import Invoice, InvoiceFile, Notification, Order
 from storefront.services.api_carts import open_cart, set_cart_quantity
 from storefront.services.notifications import notify
 from storefront.tenancy import tenant_context
@@ -136,13 +137,20 @@ def test_orders_are_listed_by_cursor_and_filtered_by_status(client, tenants):
         extra = [factories.order(a.shopper, a.product, a.address, a.identity) for _ in range(2)]
         extra[0].status = "shipped"
         db.session.flush()
-    shopper = ApiShopper(client, a)
-    first = shopper.get("/orders?limit=2").get_json()
-    assert [o["id"] for o in first["items"]] == [extra[1].id, extra[0].id]
-    rest = shopper.get(f"/orders?limit=2&cursor={first['next_cursor']}").get_json()
-    assert [o["id"] for o in rest["items"]] == [a.order.id] and rest["next_cursor"] is None
+        mine = db.session.scalars(
+            select(Order.id).where(Order.shopper_id == a.shopper.id).order_by(Order.id.desc())
+        ).all()
+    assert len(mine) >= 3 and mine[:2] == [extra[1].id, extra[0].id]
+    shopper, seen, cursor = ApiShopper(client, a), [], ""
+    while cursor is not None:
+        page = shopper.get(f"/orders?limit=2&cursor={cursor}" if cursor else "/orders?limit=2")
+        assert len(page.get_json()["items"]) <= 2
+        seen += [order["id"] for order in page.get_json()["items"]]
+        cursor = page.get_json()["next_cursor"]
+    assert seen == mine  # every order once, newest first
     shipped = shopper.get("/orders?status=shipped").get_json()["items"]
-    assert [o["id"] for o in shipped] == [extra[0].id] and shipped[0]["status_text"] == "已发货"
+    assert extra[0].id in [o["id"] for o in shipped]
+    assert {(o["status"], o["status_text"]) for o in shipped} == {("shipped", "已发货")}
     assert shopper.get("/orders?status=lost").status_code == 422
 
 
@@ -272,3 +280,49 @@ def _place_racing(app, ids: dict, barrier) -> int:
     headers = bearer(token) | {"Idempotency-Key": "one-placement"}
     barrier.wait()
     return client.post(f"{base}/checkouts", json=body, headers=headers).status_code
+
+
+def test_an_unpaid_order_is_cancelled_and_a_paid_one_is_not(client, tenants):
+    a = tenants.a
+    shopper = ApiShopper(client, a)
+    quote = shopper.fill_cart((a.product.id, 2))
+    placed = shopper.place(quote["total"]).get_json()["orders"][0]
+    detail = shopper.get(f"/orders/{placed['id']}").get_json()
+    assert detail["actions"] == ["pay", "cancel"]
+    cancelled = shopper.post(f"/orders/{placed['id']}/cancel")
+    assert cancelled.status_code == 200 and cancelled.get_json()["status_text"] == "已取消"
+    with tenant_context(a.tenant.id):
+        db.session.refresh(a.product)
+        assert a.product.stock == 100  # both units back
+    refused = shopper.post(f"/orders/{a.order.id}/cancel", headers={"Accept-Language": "en"})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "not_allowed_for_actor"
+
+
+def test_an_issued_invoice_is_shown_with_its_download_links(client, tenants):
+    a = tenants.a
+    with tenant_context(a.tenant.id):
+        invoice = Invoice(
+            order_id=a.order.id, kind="blue", cause="trigger", serial="api-1", state="issued",
+            number="26312000000000000001", buyer_name="张三", business_type=0, lines=[],
+            total_amount=D("776.50"), total_tax=D("100.95"), total=D("877.45"), drawer="李会计",
+        )  # fmt: skip
+        db.session.add(invoice)
+        db.session.flush()
+        pdf = InvoiceFile(
+            invoice_id=invoice.id, name="invoice.pdf", media_type="application/pdf",
+            source="ours", content=b"%PDF-1.7 invoice",
+        )  # fmt: skip
+        db.session.add(pdf)
+        db.session.flush()
+    shopper = ApiShopper(client, a)
+    shown = shopper.get(f"/orders/{a.order.id}").get_json()["invoice"]["invoices"]
+    assert [(i["state"], i["state_text"]) for i in shown] == [("issued", "已开具")]
+    download = client.get(shown[0]["pdf_url"], headers=shopper.auth)
+    assert download.status_code == 200 and download.data == b"%PDF-1.7 invoice"
+    assert download.mimetype == "application/pdf"
+    assert client.get(shown[0]["xml_url"], headers=shopper.auth).status_code == 404  # none
+    with tenant_context(a.tenant.id):
+        other = factories.shopper()
+    stranger = ApiShopper(client, a, other)
+    assert client.get(shown[0]["pdf_url"], headers=stranger.auth).status_code == 404
