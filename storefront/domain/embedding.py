@@ -24,7 +24,10 @@ def normalise_origin(text: str) -> str:
     text = text.strip()
     if not text or len(text) > MAX_ORIGIN_LENGTH or _FORBIDDEN.search(text):
         raise Refused(ErrorCode.BAD_ORIGIN, "not a single origin")
-    parts = urlsplit(text)
+    try:  # an unclosed "[" or a full-width "＃" in the host makes urlsplit raise
+        parts = urlsplit(text)
+    except ValueError as error:
+        raise Refused(ErrorCode.BAD_ORIGIN, "not a single origin") from error
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or parts.path not in ("", "/"):
         raise Refused(ErrorCode.BAD_ORIGIN, "scheme and host only")
@@ -33,6 +36,8 @@ def normalise_origin(text: str) -> str:
         port = parts.port
     except ValueError as error:
         raise Refused(ErrorCode.BAD_ORIGIN, "bad port") from error
+    if port == 0:  # no browser sends it: an origin naming it would never match
+        raise Refused(ErrorCode.BAD_ORIGIN, "bad port")
     if scheme == "http" and not is_loopback(host):
         raise Refused(ErrorCode.HTTPS_REQUIRED, "http only for development on this machine")
     shown_port = f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else ""

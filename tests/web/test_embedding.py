@@ -236,3 +236,12 @@ def test_staff_who_are_not_owners_cannot_change_the_list(client, tenants):
     assert client.get("/admin/embedding").status_code == 403
     assert client.post("/admin/embedding", data={"origin": A_SITE}).status_code == 403
     assert allowed_origins(tenants.a.tenant.id) == ()
+
+
+def test_an_origin_python_cannot_split_is_refused_in_the_form(client, tenants):
+    login_staff(client, tenants.a.owner)
+    for typed in ("https://[::1", "https://shop\uff03.example"):
+        response = client.post("/admin/embedding", data={"origin": typed})
+        assert response.status_code == 200  # the form with its reason, not a 500
+        assert '<small class="error">' in response.get_data(as_text=True)
+    assert allowed_origins(tenants.a.tenant.id) == ()
