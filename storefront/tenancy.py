@@ -145,7 +145,8 @@ def _filter_by_tenant(state) -> None:
     if state.is_column_load or state.is_relationship_load:
         # The criteria travel with the parent statement (propagate_to_loaders): reloading
         # an object already held, or its relationships, is not a new read across tenants.
-        state.update_execution_options(**{_HELD_OBJECT: True})
+        if not _loaded_from_current_tenant(state):
+            state.update_execution_options(**{_HELD_OBJECT: True})
         return
     if not _touches_tenant_data(state):
         return
@@ -156,6 +157,20 @@ def _filter_by_tenant(state) -> None:
             lambda cls: cls.tenant_id == tenant_id,
             include_aliases=True,
         )
+    )
+
+
+def _loaded_from_current_tenant(state) -> bool:
+    """A relationship of a loaded row of the tenant in context: PostgreSQL shows it to that
+    tenant as it is, with no switch to the system setting and back (two round trips)."""
+    parent = state.lazy_loaded_from
+    tenant_id = _current_tenant.get()
+    # the loaded values only (.dict): reading an expired attribute here would load it
+    return (
+        parent is not None
+        and tenant_id is not None
+        and isinstance(parent.obj(), TenantScoped)
+        and parent.dict.get("tenant_id") == tenant_id
     )
 
 
