@@ -66,11 +66,16 @@ def china_today(moment) -> date:
 def dashboard_filters(filters: OrderFilters, today: date) -> OrderFilters:
     """Fill the date range: last 30 China days by default, at most a year, earlier day first."""
     end = filters.date_to or today
-    start = filters.date_from or end - timedelta(days=DEFAULT_DAYS - 1)
+    start = filters.date_from or _days_before(end, DEFAULT_DAYS - 1)
     if start > end:
         start, end = end, start
-    start = max(start, end - timedelta(days=MAX_DAYS - 1))
+    start = max(start, _days_before(end, MAX_DAYS - 1))
     return replace(filters, date_from=start, date_to=end)
+
+
+def _days_before(day: date, days: int) -> date:
+    """Return `days` days before `day`, or the first date there is (?to=0001-01-05 is typed)."""
+    return day - timedelta(days=min(days, (day - date.min).days))
 
 
 def _orders(filters: OrderFilters):

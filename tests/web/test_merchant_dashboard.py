@@ -146,3 +146,12 @@ def test_another_store_never_shows_on_the_dashboard(client, known, tenants):
     assert HOSTILE not in page and "&lt;img" not in page
     assert _bars(_chart(page, "chart-refusals")) == [("税与非税商品同单", "1")]
     assert [v for _, v in _bars(_chart(page, "chart-orders"))] == ["0", "0", "1", "0"]
+
+
+def test_a_range_at_the_first_date_there_is_draws_an_empty_dashboard(client, known):
+    """?to=0001-01-05 leaves no 30 days before it: the range starts at 0001-01-01."""
+    filled = figures.dashboard_filters(OrderFilters(date_to=date(1, 1, 5)), date(2026, 11, 30))
+    assert (filled.date_from, filled.date_to) == (date(1, 1, 1), date(1, 1, 5))
+    login_staff(client, known["a"].owner)
+    for url in ("/admin/?to=0001-01-05", "/admin/dashboard/numbers/sales?to=0001-01-05"):
+        assert client.get(url).status_code == 200, url
