@@ -60,7 +60,9 @@ def test_items_waiting_for_review_count_for_their_merchant(known):
     if "product_filing" not in reviews.kinds():
         pytest.skip("product filings are not on the shared review mechanism in this tree")
     with tenant_context(known.b.tenant.id):
-        waiting = factories.product(known.b.supplier, "50.00", known.b.template, "direct_mail")
+        waiting = factories.product(
+            known.b.supplier, "50.00", known.b.template, "direct_mail", filed=False
+        )
         factories.product_filing(waiting, review_state="submitted")
     assert _rows(known, search=known.b.tenant.slug)[0][4] == 1
     assert platform_figures.pending_reviews_by_kind()["product_filing"] >= 1
@@ -99,3 +101,10 @@ def test_the_overview_page_charts_each_merchant_in_chinese(client, known):
 
 def test_the_overview_is_for_the_operator_only(client, known):
     assert client.get("/platform/overview").status_code == 302
+
+
+def test_a_range_at_the_first_date_there_is_answers_the_overview(client, known):
+    login_operator(client, known.operator)
+    for path in ("/platform/overview", "/platform/overview/numbers/sales"):
+        url = f"{path}?to=0001-01-05"  # no 30 days before it: the range starts at 0001-01-01
+        assert client.get(url).status_code == 200, url
