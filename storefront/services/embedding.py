@@ -37,7 +37,8 @@ def allow_origin(text: str, who: str) -> EmbedOrigin:
         raise Refused(ErrorCode.DUPLICATE_ORIGIN, origin)
     if len(known) >= MAX_ORIGINS:
         raise Refused(ErrorCode.TOO_MANY_ORIGINS, f"{MAX_ORIGINS} at most")
-    row = EmbedOrigin(origin=origin, created_by=who)
+    # who added it, for the console's list: a long name and e-mail would not fit the column
+    row = EmbedOrigin(origin=origin, created_by=_fitted(who, EmbedOrigin.created_by))
     db.session.add(row)
     try:
         db.session.commit()
@@ -55,3 +56,9 @@ def remove_origin(origin_id: int) -> str:
     db.session.execute(delete(EmbedOrigin).where(EmbedOrigin.id == origin_id))
     db.session.commit()
     return origin
+
+
+def _fitted(text: str, column) -> str:
+    """Return `text` cut to the column's length, marked with an ellipsis when cut."""
+    length = column.type.length
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -245,3 +245,18 @@ def test_an_origin_python_cannot_split_is_refused_in_the_form(client, tenants):
         assert response.status_code == 200  # the form with its reason, not a 500
         assert '<small class="error">' in response.get_data(as_text=True)
     assert allowed_origins(tenants.a.tenant.id) == ()
+
+
+def test_an_owner_with_a_long_name_and_e_mail_adds_an_origin(client, tenants):
+    """The list shows who added each origin: 80 characters of name and a 200-character
+    e-mail do not fit its column and are cut, not refused with a 500."""
+    with tenant_context(tenants.a.tenant.id):
+        owner = factories.staff(email="o" * 180 + "@long.example.com")
+        owner.name = "名" * 80
+        db.session.flush()
+    login_staff(client, owner)
+    assert client.post("/admin/embedding", data={"origin": A_SITE}).status_code == 302
+    with tenant_context(tenants.a.tenant.id):
+        (row,) = db.session.scalars(select(EmbedOrigin)).all()
+    assert row.origin == A_SITE and row.created_by.startswith("名" * 80 + " <ooo")
+    assert len(row.created_by) == 120 and row.created_by.endswith("…")
