@@ -70,7 +70,7 @@ _NULLABLE = {"qty2_per_unit"}  # the only filed column that may be NULL
 
 def save_customs_filing(data: dict, who: str) -> bool:
     """Create or update the store's enterprise filing; return whether anything changed."""
-    filing = db.session.scalar(select(CustomsFiling)) or CustomsFiling()
+    filing = db.session.scalar(_for_update(select(CustomsFiling))) or CustomsFiling()
     changed = _submit(ENTERPRISE_KIND, filing, data, ENTERPRISE_FIELDS, who)
     db.session.commit()
     return changed
@@ -82,11 +82,17 @@ def save_product_filing(product_id: int, data: dict, who: str) -> bool:
     if product is None or not product.is_tax_product:
         raise NotFound("product")
     filing = db.session.scalar(
-        select(ProductFiling).where(ProductFiling.product_id == product.id)
+        _for_update(select(ProductFiling).where(ProductFiling.product_id == product.id))
     ) or ProductFiling(product_id=product.id)
     changed = _submit(PRODUCT_KIND, filing, data, PRODUCT_FIELDS, who)
     db.session.commit()
     return changed
+
+
+def _for_update(statement):
+    # Locked and read fresh: a save that read the filing before another save sent it to the
+    # queue would otherwise overwrite what the operator opened under the same version number.
+    return statement.with_for_update().execution_options(populate_existing=True)
 
 
 def _submit(kind: str, filing, data: dict, fields: tuple[str, ...], who: str) -> bool:

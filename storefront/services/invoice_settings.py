@@ -50,6 +50,14 @@ def current_settings() -> InvoiceSettings | None:
     return db.session.scalar(select(InvoiceSettings))
 
 
+def locked_settings() -> InvoiceSettings | None:
+    """Return the store's invoice settings locked for this use case and read fresh, or None."""
+    # A save that read the issuer before another save sent it to review would otherwise
+    # change what the operator opened under the same version number (seed 000 step 2(2)).
+    statement = select(InvoiceSettings).with_for_update()
+    return db.session.scalar(statement.execution_options(populate_existing=True))
+
+
 def eligible(order: Order, settings: InvoiceSettings) -> bool:
     """Say whether the order's goods get an invoice: the setting of its tax tag."""
     key = order.tax_tag or NON_TAX
@@ -69,7 +77,7 @@ def save_settings(
     issuer back to review, and an issuer in the queue is not changed until it is decided.
     """
     errors, clean = _validated(values)
-    row = current_settings() or InvoiceSettings(review_state=ReviewState.DRAFT, review_version=0)
+    row = locked_settings() or InvoiceSettings(review_state=ReviewState.DRAFT, review_version=0)
     chosen = None if product_ids is None else set(product_ids)
     if chosen is not None:
         allowed = {p.id for p, _code in invoice_issuer.invoiceable_products(clean["tax_code"])}
@@ -184,6 +192,7 @@ def save_product_invoicing(
     """Store a product's own rate (blank: the store's), tax code and short name; commit. A
     product on the invoice issuer's list is part of what the operator reviewed: a change sends
     the issuer back to review, and is refused while the issuer waits in the queue."""
+    issuer = locked_settings()  # first, so what follows is read under the issuer's lock
     product, row = product_invoicing(product_id)
     text = {
         name: (values.get(name) or "").strip() for name in ("tax_rate", "tax_code", "short_name")
@@ -199,7 +208,6 @@ def save_product_invoicing(
     if errors:
         raise InvoiceSettingsRefused(errors)
     new = (rate, text["tax_code"], text["short_name"])
-    issuer = current_settings()
     listed = issuer is not None and product.id in invoice_issuer.listed_product_ids()
     old = (row.tax_rate, row.tax_code, row.short_name) if row else (None, "", "")
     changed = listed and new != old
