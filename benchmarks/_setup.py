@@ -18,6 +18,9 @@ from storefront import create_app
 from tests.support.servers import free_port, postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
+# Apps built here keep their files (uploads, sandboxes) in a folder of their own, never in the
+# instance folder the demo and the tests read.
+os.environ.setdefault("KUAJING_INSTANCE_PATH", str(ROOT / "instance-bench"))
 # One Fernet key for the set-up app and the served app: both read the ID numbers.
 ENCRYPTION_KEY = "lZ0hJbq2q1Wv0m0o9mKq3eH2qkq6Zx3GzE4bQq1p9Xo="
 
