@@ -135,11 +135,15 @@ def tenants(session):
 
 
 def truncate_all(app) -> None:
-    """Empty every table but the platform's reference data (for tests that commit)."""
+    """Empty every table but the platform's reference data (for tests that commit).
+
+    Ids are not restarted: sandboxes keep their records per tenant id for the whole session,
+    and a reused id would hand a later test an earlier test's provider records.
+    """
     keep = {"limit_policies", "alembic_version"}
     with app.app_context(), system_context():
         tables = [t.name for t in db.metadata.sorted_tables if t.name not in keep]
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
         db.session.commit()
         db.session.remove()
 
