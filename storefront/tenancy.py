@@ -27,6 +27,7 @@ from sqlalchemy.sql.elements import TextClause
 
 _current_tenant: ContextVar[int | None] = ContextVar("current_tenant", default=None)
 _HELD_OBJECT = "kuajing_held_object"  # execution option of ORM reloads of held objects
+_KNOWN_TENANT = "_kuajing_tenant_id"  # a loaded row's tenant, kept when a commit expires it
 _system: ContextVar[bool] = ContextVar("system_context", default=False)
 
 
@@ -161,17 +162,29 @@ def _filter_by_tenant(state) -> None:
 
 
 def _loaded_from_current_tenant(state) -> bool:
-    """A relationship of a loaded row of the tenant in context: PostgreSQL shows it to that
-    tenant as it is, with no switch to the system setting and back (two round trips)."""
-    parent = state.lazy_loaded_from
+    """A row of the tenant in context reloaded, or its relationship loaded: PostgreSQL shows it
+    to that tenant as it is, with no switch to the system setting and back (two round trips)."""
     tenant_id = _current_tenant.get()
-    # the loaded values only (.dict): reading an expired attribute here would load it
+    held = state.lazy_loaded_from or state.load_options._refresh_state
     return (
-        parent is not None
-        and tenant_id is not None
-        and isinstance(parent.obj(), TenantScoped)
-        and parent.dict.get("tenant_id") == tenant_id
+        tenant_id is not None
+        and held is not None
+        and isinstance(held.obj(), TenantScoped)
+        and _known_tenant(held) == tenant_id
     )
+
+
+def _known_tenant(held) -> int | None:
+    # the loaded values only (.dict): reading an expired attribute here would load it. A commit
+    # expires tenant_id too, but a row's tenant never changes (before_flush refuses it), so it
+    # is also kept under a key the ORM does not expire
+    return held.dict.get("tenant_id", held.dict.get(_KNOWN_TENANT))
+
+
+@event.listens_for(TenantScoped, "load", propagate=True)
+@event.listens_for(TenantScoped, "refresh", propagate=True)
+def _remember_tenant(target, *args) -> None:
+    target.__dict__[_KNOWN_TENANT] = target.__dict__.get("tenant_id")
 
 
 @event.listens_for(Session, "before_flush")
@@ -186,6 +199,7 @@ def _stamp_tenant(session, flush_context, instances) -> None:
                 obj.tenant_id = tenant_id
             elif obj.tenant_id != tenant_id:
                 raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
+            obj.__dict__[_KNOWN_TENANT] = tenant_id
     for obj in session.dirty:
         if isinstance(obj, TenantScoped) and obj.tenant_id != require_tenant_id():
             raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
