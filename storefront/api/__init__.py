@@ -52,6 +52,7 @@ from flask import Blueprint, Flask, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from storefront.api import cors
 from storefront.api.errors import ApiCode, ApiError, api_error_for, error_response
 from storefront.extensions import db
 from storefront.models import Tenant
@@ -67,12 +68,18 @@ def _resolve_store(endpoint, values) -> None:
     if not values or "store_slug" not in values:
         return
     slug = values.pop("store_slug")
+    cors.remember_store(slug)
+    if cors.is_preflight():
+        return  # a browser asks whether it may call: answered before any check (api.cors)
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
     if tenant is None:
         raise ApiError(404, ApiCode.NOT_FOUND, _("There is no store at this address."))
     if not tenant.active or tenant.suspended_at is not None or tenant.opened_at is None:
         raise ApiError(403, ApiCode.STORE_UNAVAILABLE, _("This store is closed at the moment."))
     set_request_tenant(tenant)
+
+
+cors.init_blueprint(bp)
 
 
 def _max_body() -> int:
