@@ -1,10 +1,10 @@
-"""The platform operator's console: every tenant at a glance."""
+"""The platform operator's console: its blueprint, sign-in and the areas it registers (the
+landing page is the one merchant list, admin.platform_dashboard)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 from flask_babel import gettext as _
 
 from admin.access import guard_platform
-from storefront.queries.platform import tenant_overview
 from storefront.services.accounts import authenticate_operator
 from storefront.shop.sign_in import sign_in_page, sign_out_page
 
@@ -15,18 +15,13 @@ guard_platform(bp)
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     return sign_in_page(
-        authenticate_operator, "platform.tenants", "admin/login.html", title=_("Platform console")
+        authenticate_operator, "platform.overview", "admin/login.html", title=_("Platform console")
     )
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     return sign_out_page("platform.login")
-
-
-@bp.route("/")
-def tenants():
-    return render_template("platform/tenants.html", tenants=tenant_overview())
 
 
 from admin import (  # noqa: E402, F401 - routes register on import

@@ -1,10 +1,11 @@
-"""The operator's merchants overview: every merchant's figures, sortable and searchable, with
-charts per merchant and the numbers behind each."""
+"""The operator's one merchant list (the console's landing page): every merchant's state and
+figures, sortable and searchable, with charts per store and the numbers behind each."""
 
 from operator import attrgetter
 
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from admin.console.dashboard import Panel
 from admin.console.orders import invalid_dates, query_date
@@ -16,8 +17,16 @@ from storefront.queries import merchant_figures, platform_figures
 from storefront.queries.orders import OrderFilters
 from storefront.services import reviews
 
+# storefront.queries.platform_figures.STATES, as the operator reads them
+STATE_LABELS = {
+    "applying": _l("Applying"),
+    "opening_soon": _l("Opening soon"),
+    "open": _l("Open for business"),
+    "suspended": _l("Suspended"),
+}
 
-@bp.route("/overview")
+
+@bp.route("/")
 def overview():
     filters, rows = _overview_rows()
     return render_template(
@@ -28,6 +37,10 @@ def overview():
         sort=request.args.get("sort", "name"),
         descending=request.args.get("desc") == "1",
         sorts=platform_figures.SORTS,
+        state=request.args.get("state", ""),
+        states=platform_figures.STATES,
+        state_labels=STATE_LABELS,
+        range_args=range_args(filters),
         panels=[build(rows) for build in PANELS.values()],
     )
 
@@ -42,19 +55,30 @@ def overview_numbers(series: str):
     )
 
 
-def _overview_rows():
+def overview_filters() -> OrderFilters:
+    """Return the request's date range (last 30 China days by default), flashing bad dates."""
     for value in invalid_dates():
         flash(_("“%(value)s” is not a date (YYYY-MM-DD): it was not used.", value=value), "error")
     given = OrderFilters(
         date_from=query_date(request.args.get("from")), date_to=query_date(request.args.get("to"))
     )
-    filters = merchant_figures.dashboard_filters(given, merchant_figures.china_today(utcnow()))
+    return merchant_figures.dashboard_filters(given, merchant_figures.china_today(utcnow()))
+
+
+def range_args(filters: OrderFilters) -> dict[str, str]:
+    """Return the date range as query arguments (a store's page opens on the list's range)."""
+    return {"from": filters.date_from.isoformat(), "to": filters.date_to.isoformat()}
+
+
+def _overview_rows():
+    filters = overview_filters()
     rows = platform_figures.merchant_overview(
         filters.date_from,
         filters.date_to,
         request.args.get("q", "").strip(),
         request.args.get("sort", "name"),
         request.args.get("desc") == "1",
+        request.args.get("state", ""),
     )
     return filters, rows
 
@@ -62,7 +86,7 @@ def _overview_rows():
 def _per_merchant(key: str, title: str, header: str, rows, value, text=str) -> Panel:
     panel = Panel(key, title, (_("Store"), header))
     points = []
-    for row in rows:
+    for row in (row for row in rows if row.tenant_id is not None):  # applicants sell nothing
         panel.rows.append(((row.name, text(value(row))), None))
         points.append(Point(row.name, value(row)))
     description = _("One bar per merchant")

@@ -1,5 +1,6 @@
-"""The operator's page of one store (suspend, reinstate, with the history), the platform's
-outgoing mail, and the operator's password reset pages."""
+"""The operator's page of one store (its state and figures, its items in review, suspend and
+reinstate with the history), the platform's outgoing mail, and the operator's password reset
+pages."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -10,9 +11,13 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from admin.platform import bp
+from admin.platform_dashboard import STATE_LABELS, overview_filters, range_args
+from admin.review_views import QUEUE_VIEWS
 from storefront.queries.mail import recent_mail
+from storefront.queries.platform_figures import store_figures
+from storefront.queries.store_reviews import items_in_review
 from storefront.queries.tenant_status import status_history, store_or_404
-from storefront.services import mail, suspension
+from storefront.services import mail, reviews, suspension
 from storefront.shop.password_pages import forgot_password_page, reset_password_page
 
 
@@ -22,10 +27,19 @@ class ReasonForm(FlaskForm):
 
 @bp.route("/stores/<int:tenant_id>")
 def store_status(tenant_id: int):
+    store, filters = store_or_404(tenant_id), overview_filters()
+    prepares = {kind: view.prepare for kind, view in QUEUE_VIEWS.items()}
     return render_template(
         "platform/store_status.html",
-        store=store_or_404(tenant_id),
+        store=store,
         history=status_history(tenant_id),
+        figures=store_figures(store.id, filters.date_from, filters.date_to),
+        filters=filters,
+        range_args=range_args(filters),
+        state_labels=STATE_LABELS,
+        in_review=items_in_review(store.id, prepares),
+        views=QUEUE_VIEWS,
+        kinds=reviews.kinds(),
     )
 
 
