@@ -56,6 +56,7 @@ from storefront.api import cors
 from storefront.api.errors import ApiCode, ApiError, api_error_for, error_response
 from storefront.extensions import db
 from storefront.models import Tenant
+from storefront.queries.stores import active_store
 from storefront.web import set_request_tenant
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
@@ -71,10 +72,12 @@ def _resolve_store(endpoint, values) -> None:
     cors.remember_store(slug)
     if cors.is_preflight():
         return  # a browser asks whether it may call: answered before any check (api.cors)
-    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-    if tenant is None:
+    # The shop's read of the store: its row and limit policy in one statement, so that no
+    # operation reads the policy again (a catalog page read it once per product).
+    tenant = active_store(slug)
+    if tenant is None and db.session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is None:
         raise ApiError(404, ApiCode.NOT_FOUND, _("There is no store at this address."))
-    if not tenant.active or tenant.suspended_at is not None or tenant.opened_at is None:
+    if tenant is None or tenant.suspended_at is not None or tenant.opened_at is None:
         raise ApiError(403, ApiCode.STORE_UNAVAILABLE, _("This store is closed at the moment."))
     set_request_tenant(tenant)
 

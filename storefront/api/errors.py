@@ -67,15 +67,16 @@ def api_error_for(exception: Exception) -> ApiError:
     if isinstance(exception, ApiError):
         return exception
     if isinstance(exception, Refused):
+        # A refused use case leaves nothing behind: its pending changes are dropped before
+        # the answer is built (an Idempotency-Key's answer is stored by a commit after this).
+        db.session.rollback()
         return _refusal(exception)
     if isinstance(exception, NotFound):
         return not_found()
     if isinstance(exception, HTTPException):
         return _http_error(exception)
     logger.exception("unexpected error under /api")
-    # The failed transaction must not take the answer down too: the caller's language is
-    # read from the store's row through this session.
-    db.session.rollback()
+    db.session.rollback()  # the failed transaction must not take the answer down too
     return ApiError(500, ApiCode.INTERNAL, _("Something went wrong. Please try again."))
 
 
