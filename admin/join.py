@@ -14,11 +14,17 @@ from storefront.queries import applications as queries
 from storefront.services import applications
 from storefront.services.accounts import authenticate_applicant
 from storefront.services.uploads import upload_response
+from storefront.shop.password_pages import forgot_password_page, reset_password_page
 from storefront.shop.sign_in import sign_in_page, sign_out_page
 from storefront.web import MAX_NEXT_LENGTH
 
 bp = Blueprint("join", __name__, url_prefix="/join", template_folder="templates")
-PUBLIC_ENDPOINTS = {"join.sign_up", "join.login"}
+PUBLIC_ENDPOINTS = {
+    "join.sign_up",
+    "join.login",
+    "join.forgot_password",
+    "join.reset_password",
+}
 # the states in which the applicant may still change the application
 EDITABLE = {ReviewState.DRAFT, ReviewState.NEEDS_CHANGES, ReviewState.REJECTED}
 
@@ -54,6 +60,16 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     return sign_out_page("join.login")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    return forgot_password_page("applicant", None, "join.login", "admin/public_form.html")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return reset_password_page(token, "join.login", "admin/public_form.html")
 
 
 @bp.route("/application", methods=["GET", "POST"])

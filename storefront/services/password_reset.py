@@ -1,4 +1,4 @@
-"""Password reset by e-mail link, for staff, platform operators and shoppers.
+"""Password reset by e-mail link, for staff, platform operators, shoppers and applicants.
 
 The link carries a token signed with the secret key that names the account and its
 session version: setting the password bumps that version (PasswordMixin), so the link works
@@ -18,18 +18,26 @@ from sqlalchemy import select
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
-from storefront.models import PlatformOperator, Shopper, StaffUser, Tenant
+from storefront.models import Applicant, PlatformOperator, Shopper, StaffUser, Tenant
 from storefront.queries import row_or_none
 from storefront.services.accounts import count_attempt
 from storefront.services.mail import send_template
 from storefront.tenancy import current_tenant_id, system_context, tenant_context
 
-KINDS = {"staff": StaffUser, "operator": PlatformOperator, "shopper": Shopper}
+KINDS = {
+    "staff": StaffUser,
+    "operator": PlatformOperator,
+    "shopper": Shopper,
+    "applicant": Applicant,
+}
 RESET_PAGES = {
     "staff": "console.reset_password",
     "operator": "platform.reset_password",
     "shopper": "shop.reset_password",
+    "applicant": "join.reset_password",
 }
+# Accounts of one store; the others (operators, applicants) belong to no store.
+STORE_KINDS = frozenset({"staff", "shopper"})
 SUBJECT = _l("Reset your password")
 HOUR = 3600
 # Many people may share one address (an office, a carrier's NAT): a looser limit there.
@@ -84,7 +92,9 @@ def _account_by_email(kind: str, email: str, tenant_id: int | None):
     if kind == "shopper":
         with tenant_context(tenant_id):
             return db.session.scalar(select(Shopper).where(Shopper.email == email))
-    with system_context():  # staff e-mail is unique platform-wide and names the store
+    # staff e-mail is unique platform-wide and names the store; operators and applicants
+    # belong to no store
+    with system_context():
         account = db.session.scalar(select(model).where(model.email == email))
     usable = account is not None and account.active
     if kind == "staff" and usable:
@@ -93,11 +103,15 @@ def _account_by_email(kind: str, email: str, tenant_id: int | None):
 
 
 def _send_link(kind: str, account) -> None:
-    tenant_id = account.tenant_id if kind != "operator" else None
+    tenant_id = account.tenant_id if kind in STORE_KINDS else None
     token = _serializer().dumps([kind, tenant_id, account.id, account.session_version])
     values = {"token": token, "_external": True}
     place = _l("the platform console")
-    if kind == "shopper":
+    # an applicant gives no name, only its sign-in address
+    name = account.email if kind == "applicant" else account.name
+    if kind == "applicant":
+        place = _l("the merchant application")
+    elif kind == "shopper":
         store = row_or_none(Tenant, tenant_id)
         values["store_slug"], place = store.slug, store.name
     elif kind == "staff":
@@ -107,7 +121,7 @@ def _send_link(kind: str, account) -> None:
         _locale(),
         "password_reset",
         SUBJECT,
-        name=account.name,
+        name=name,
         place=place,
         minutes=current_app.config["PASSWORD_RESET_MINUTES"],
         link=url_for(RESET_PAGES[kind], **values),
