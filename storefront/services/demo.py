@@ -7,6 +7,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import (
     Address,
+    Applicant,
     BuyerIdentity,
     CustomsFiling,
     PlatformOperator,
@@ -19,7 +20,7 @@ from storefront.models import (
     Tenant,
 )
 from storefront.models.types import utcnow
-from storefront.services.demo_applications import add_submitted_application
+from storefront.services.demo_applications import APPLICANT_EMAIL, add_submitted_application
 from storefront.services.demo_area import add_inbound_notes
 from storefront.services.demo_customs import add_paid_orders
 from storefront.services.integrations import use_sandboxes
@@ -167,15 +168,15 @@ def load_demo(passwords: dict[str, str]) -> bool:
 def set_demo_passwords(passwords: dict[str, str]) -> None:
     """Give the demo accounts these passwords (when the printed sign-ins were lost)."""
     with system_context():
-        accounts = {
-            "operator": db.session.scalar(
-                select(PlatformOperator).where(PlatformOperator.email == EMAILS["operator"])
-            ),
-            "owner": _by_email(StaffUser, EMAILS["owner"]),
-            "second_owner": _by_email(StaffUser, EMAILS["second_owner"]),
-            "shopper": _by_email(Shopper, EMAILS["shopper"]),
-        }
-        for name, account in accounts.items():
+        accounts = [
+            (_by_email(PlatformOperator, EMAILS["operator"]), "operator"),
+            (_by_email(StaffUser, EMAILS["owner"]), "owner"),
+            (_by_email(StaffUser, EMAILS["second_owner"]), "second_owner"),
+            (_by_email(Shopper, EMAILS["shopper"]), "shopper"),
+            # the demo's applicant shares the demo owner's password (add_submitted_application)
+            (_by_email(Applicant, APPLICANT_EMAIL), "owner"),
+        ]
+        for account, name in accounts:
             if account is not None:
                 account.set_password(passwords[name])
         db.session.commit()
@@ -191,6 +192,8 @@ def describe_logins(passwords: dict[str, str]) -> list[str]:
         f"  second owner     {EMAILS['second_owner']} / {passwords['second_owner']}",
         "Platform console:  http://127.0.0.1:5000/platform/",
         f"  operator         {EMAILS['operator']} / {passwords['operator']}",
+        "Store application: http://127.0.0.1:5000/join/login  (submitted, in the review queue)",
+        f"  applicant        {APPLICANT_EMAIL} / {passwords['owner']}",
     ]
 
 

@@ -14,7 +14,9 @@ from storefront.shop import bp, site
 
 @site.route("/")
 def index():
-    stores = db.session.scalars(select(Tenant).where(Tenant.active).order_by(Tenant.id)).all()
+    # only stores that take orders: one opening soon or suspended keeps its own page (issue 13)
+    open_now = (Tenant.active, Tenant.opened_at.is_not(None), Tenant.suspended_at.is_(None))
+    stores = db.session.scalars(select(Tenant).where(*open_now).order_by(Tenant.id)).all()
     return render_template("shop/index.html", stores=stores)
 
 
