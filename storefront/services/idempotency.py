@@ -3,17 +3,26 @@
 `claim` inserts the (tenant, credential, key) row first and commits it: of two concurrent
 requests with one key exactly one inserts and runs; the other sees the row. `finish`
 stores the answer, `release` drops the claim when the request failed unexpectedly, so a
-retry may run.
+retry may run. A claim left in flight longer than any request runs (its worker was killed
+before `finish` or `release`) is taken over by the next same request: without that, every
+retry would wait for an answer that never comes.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storefront.extensions import db
 from storefront.models.api import IdempotencyRecord
+from storefront.models.types import utcnow
 from storefront.tenancy import require_tenant_id, system_context
+
+# Longer than a request may run (gunicorn kills a worker silent for 30 s by default): a claim
+# still in flight after this is abandoned. The use cases behind keys stay safe to run again
+# (a placement finds its checkout by the key, a payment reuses the checkout's live one).
+ABANDONED_AFTER = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -48,9 +57,27 @@ def claim(credential: str, key: str, request_hash: str) -> Claim:
     )
     if found is None:  # released between our insert attempt and this read: try once more
         return claim(credential, key, request_hash)
-    return Claim(
-        same_request=found.request_hash == request_hash, status=found.status, body=found.body
-    )
+    same_request = found.request_hash == request_hash
+    if same_request and found.status is None and _take_over(found.id):
+        return Claim(record_id=found.id)
+    return Claim(same_request=same_request, status=found.status, body=found.body)
+
+
+def _take_over(record_id: int) -> bool:
+    """Claim an abandoned in-flight record for this request; False if it is not abandoned."""
+    now = utcnow()
+    taken = db.session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.id == record_id,
+            IdempotencyRecord.status.is_(None),
+            IdempotencyRecord.created_at < now - ABANDONED_AFTER,
+        )
+        .values(created_at=now)
+        .returning(IdempotencyRecord.id)
+    ).scalar_one_or_none()
+    db.session.commit()
+    return taken is not None
 
 
 def finish(record_id: int, status: int, body: str) -> None:

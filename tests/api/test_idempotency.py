@@ -1,12 +1,16 @@
 """Idempotency-Key on POSTs that create something: a retry replays, another body is refused,
 and of concurrent requests with one key exactly one runs (real PostgreSQL connections)."""
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storefront.extensions import db
-from storefront.models.api import ApiCart
+from storefront.models.api import ApiCart, IdempotencyRecord
+from storefront.models.types import utcnow
 from storefront.services.api_access import KeyScope, create_key
+from storefront.services.idempotency import ABANDONED_AFTER
 from storefront.tenancy import tenant_context
 from tests.api.helpers import api_key, bearer
 from tests.support import factories
@@ -95,3 +99,33 @@ def test_concurrent_requests_with_one_key_run_the_use_case_once(racing):
     refused = [body["error"]["code"] for status, body in answers if status != 201]
     assert set(refused) <= {"idempotency_in_progress"}
     assert all(status in (201, 409) for status, _body in answers)
+
+
+def _back_in_flight(tenant_id: int, key: str, age: timedelta) -> None:
+    """Make the key's claim look as a killed worker leaves it: no answer, claimed `age` ago."""
+    with tenant_context(tenant_id):
+        db.session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.key == key)
+            .values(status=None, body=None, created_at=utcnow() - age)
+        )
+        db.session.commit()
+
+
+def test_a_claim_abandoned_in_flight_is_taken_over_by_the_retry(client, tenants):
+    # a worker killed between the claim and the answer leaves the claim in flight for good
+    store = tenants.a.tenant
+    headers = {**bearer(api_key(store, "write")), "Idempotency-Key": "crashed-1"}
+    url = f"/api/v1/stores/{store.slug}/carts"
+    assert client.post(url, headers=headers).status_code == 201
+    _back_in_flight(store.id, "crashed-1", timedelta(seconds=5))
+    waiting = client.post(url, headers=headers)
+    assert waiting.status_code == 409
+    assert waiting.get_json()["error"]["code"] == "idempotency_in_progress"
+    _back_in_flight(store.id, "crashed-1", ABANDONED_AFTER + timedelta(seconds=5))
+    retried = client.post(url, headers=headers)
+    assert retried.status_code == 201
+    assert "Idempotent-Replayed" not in retried.headers
+    replayed = client.post(url, headers=headers)
+    assert replayed.get_json() == retried.get_json()
+    assert replayed.headers["Idempotent-Replayed"] == "true"
