@@ -130,6 +130,7 @@ def _locked_application(applicant: Applicant) -> MerchantApplication:
         select(MerchantApplication)
         .where(MerchantApplication.applicant_id == applicant.id)
         .with_for_update()
+        .execution_options(populate_existing=True)  # the page read it before the lock
     )
     if found is not None:
         return found

@@ -77,7 +77,13 @@ def reset_password(token: str, new_password: str):
         raise Refused(ErrorCode.RESET_LINK_INVALID)  # a link of another store opened here
     with tenant_context(tenant_id) if tenant_id is not None else nullcontext():
         # locked: two uses of one link cannot both pass the version check
-        account = db.session.scalar(select(model).where(model.id == account_id).with_for_update())
+        # (re-read: a signed-in account was loaded before the lock)
+        account = db.session.scalar(
+            select(model)
+            .where(model.id == account_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         usable = account is not None and getattr(account, "active", True)
         if not usable or account.session_version != version:
             db.session.rollback()

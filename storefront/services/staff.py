@@ -98,7 +98,10 @@ def accept_invite(token: str, name: str, password: str) -> StaffUser:
         raise Refused(ErrorCode.INVITE_INVALID)
     with tenant_context(found.tenant_id):
         invite = db.session.scalar(
-            select(StaffInvite).where(StaffInvite.id == found.id).with_for_update()
+            select(StaffInvite)
+            .where(StaffInvite.id == found.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)  # revoked or resent since found
         )
         problem = invite_problem(invite)
         if problem is not None:

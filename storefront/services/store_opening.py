@@ -45,7 +45,12 @@ def open_store(who: str) -> bool:
     so two owners clicking at once open it once.
     """
     tenant_id = require_tenant_id()
-    tenant = db.session.scalar(select(Tenant).where(Tenant.id == tenant_id).with_for_update())
+    tenant = db.session.scalar(
+        select(Tenant)
+        .where(Tenant.id == tenant_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # the request read its store before
+    )
     if tenant.opened_at is not None:
         db.session.rollback()
         return False

@@ -48,7 +48,12 @@ def _change(tenant_id: int, action: TenantAction, reason: str, operator) -> bool
     reason = reason.strip()
     if not reason:
         raise ValueError("a suspension or reinstatement says why")
-    tenant = db.session.scalar(select(Tenant).where(Tenant.id == tenant_id).with_for_update())
+    tenant = db.session.scalar(
+        select(Tenant)
+        .where(Tenant.id == tenant_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # the page read the store before the lock
+    )
     if tenant is None:
         raise NotFound("Tenant")
     suspending = action == TenantAction.SUSPENDED
