@@ -27,6 +27,10 @@ GUARDED_ENDPOINTS = {
     "console.opening_": Permission.MANAGE_INTEGRATIONS,  # the checklist's choices, opening
     "console.embedding": Permission.MANAGE_INTEGRATIONS,  # which sites may frame the store
     "console.api_key": Permission.MANAGE_INTEGRATIONS,  # servers calling the API as the store
+    # where the store's order events go, with each endpoint's signing secret
+    "console.webhooks": Permission.MANAGE_INTEGRATIONS,
+    "console.delete_webhook": Permission.MANAGE_INTEGRATIONS,
+    "console.retry_event": Permission.MANAGE_INTEGRATIONS,  # sends to those endpoints again
     "console.invoice_settings": Permission.MANAGE_INVOICE_SETTINGS,
     "console.product_invoicing": Permission.MANAGE_INVOICE_SETTINGS,
     "console.refund_order": Permission.REFUND,

@@ -3,7 +3,8 @@
 The owner may do everything. Staff run the daily business (orders, shipping, customs,
 products, invoices, reconciliation) but do not manage people, money leaving the store, or the
 store's contracts with outside services: staff accounts and invitations, integration
-(payment, customs, warehouse, invoice) settings, the invoice issuer's settings, refunds.
+(payment, customs, warehouse, invoice) settings, embedding, API keys and webhook endpoints
+(their signing secrets, where order events go), the invoice issuer's settings, refunds.
 """
 
 from enum import StrEnum

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from admin.access import GUARDED_ENDPOINTS, required_permission
 from storefront.domain.permissions import ROLE_PERMISSIONS, Permission, may
 from storefront.extensions import db
-from storefront.models import StaffInvite, StaffUser
+from storefront.models import StaffInvite, StaffUser, WebhookEndpoint
 from storefront.models.types import utcnow
 from storefront.services import staff as staff_service
 from storefront.tenancy import system_context, tenant_context
@@ -122,6 +122,22 @@ def test_the_permission_table_gives_owners_everything_and_staff_none_of_the_guar
     assert ROLE_PERMISSIONS["owner"] == frozenset(Permission)
     assert not any(may("staff", permission) for permission in Permission)
     assert set(GUARDED_ENDPOINTS.values()) == set(Permission)
+
+
+@pytest.mark.parametrize("endpoint", ["webhooks", "delete_webhook", "retry_event"])
+def test_webhook_endpoints_are_owner_only_as_the_other_integrations(endpoint):
+    """Their signing secrets and where order events go are the store's outside contracts."""
+    assert required_permission(f"console.{endpoint}") == Permission.MANAGE_INTEGRATIONS
+
+
+def test_staff_may_neither_read_nor_change_the_webhooks(app, client, tenants):
+    login_staff(client, _clerk(tenants))
+    assert "/admin/webhooks" not in client.get("/admin/").get_data(as_text=True)
+    assert client.get("/admin/webhooks").status_code == 403
+    added = client.post("/admin/webhooks", data={"url": "https://hooks.example.com/k"})
+    assert added.status_code == 403
+    with tenant_context(tenants.a.tenant.id):
+        assert not db.session.scalars(select(WebhookEndpoint)).all()
 
 
 def _clerk(tenants) -> StaffUser:
