@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import String, cast, event, func
 from sqlalchemy.engine import Engine
@@ -45,6 +46,10 @@ class UnscopedStatement(RuntimeError):
 
 class TenantScoped:
     """Mixin for every tenant-owned model: a NOT NULL tenant_id filtered centrally."""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        _tenant_tables.cache_clear()  # a new tenant-owned model joins the set
 
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:
@@ -95,14 +100,15 @@ def leave_tenant(token) -> None:
     _current_tenant.reset(token)
 
 
-def _tenant_tables() -> set:
+@cache
+def _tenant_tables() -> frozenset:
     found, pending = set(), list(TenantScoped.__subclasses__())
     while pending:
         model = pending.pop()
         pending.extend(model.__subclasses__())
         if hasattr(model, "__table__"):
             found.add(model.__table__)
-    return found
+    return frozenset(found)
 
 
 @cache
@@ -118,6 +124,19 @@ def _text_names_tenant_table(statement: TextClause) -> bool:
 def _touches_tenant_data(state) -> bool:
     """Look at every table of the statement (joins, subqueries, select_from), not the entities:
     `select(func.count()).select_from(Model)` names no entity but reads tenant rows."""
+    statement = state.statement
+    # statements are immutable: one built once (a store's row by slug, read before its tenant
+    # is known) is walked once per process
+    known = _TOUCHES.get(statement)
+    if known is None:
+        known = _TOUCHES[statement] = _names_tenant_table(state)
+    return known
+
+
+_TOUCHES: "WeakKeyDictionary" = WeakKeyDictionary()
+
+
+def _names_tenant_table(state) -> bool:
     if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
         return True
     tables = sql_util.find_tables(
@@ -149,15 +168,22 @@ def _filter_by_tenant(state) -> None:
         if not _loaded_from_current_tenant(state):
             state.update_execution_options(**{_HELD_OBJECT: True})
         return
-    if not _touches_tenant_data(state):
+    tenant_id = _current_tenant.get()
+    if tenant_id is None:
+        if _touches_tenant_data(state):
+            raise TenantNotSet("no tenant in context for a tenant-owned query")
         return
-    tenant_id = require_tenant_id()
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantScoped,
-            lambda cls: cls.tenant_id == tenant_id,
-            include_aliases=True,
-        )
+    # With a tenant in context every statement gets its criteria: they constrain only the
+    # tenant-owned entities a statement has, so looking for them first (a walk of the whole
+    # statement) would cost more than the option itself, on every statement of a request.
+    state.statement = state.statement.options(_tenant_criteria(tenant_id))
+
+
+@cache
+def _tenant_criteria(tenant_id: int):
+    """The loader criteria of one tenant, built once per process (one per tenant: small)."""
+    return with_loader_criteria(
+        TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
     )
 
 
