@@ -20,7 +20,7 @@ from storefront.extensions import db
 from storefront.models import BuyerIdentity, LimitPolicyRow, Product, Supplier, Tenant
 from storefront.queries.stores import StoreView
 from storefront.services import quota
-from storefront.services.customs_filings import unfiled_products
+from storefront.services.customs_filings import is_unfiled, with_filing_states
 
 ZERO = Decimal("0.00")
 MAX_QUANTITY = 99
@@ -124,9 +124,9 @@ def build_cart(
     tenant: Tenant, items: dict[int, int], identity: BuyerIdentity | None, moment: datetime
 ) -> CartSnapshot:
     """Load, group, check and quote the cart for `identity` (None: no quota yet)."""
-    lines, unavailable = _load_lines(items)
+    lines, unavailable, unfiled = _load_lines(items)
     snapshot = CartSnapshot(policy=tenant_policy(tenant), unavailable=unavailable)
-    snapshot.unfiled = unfiled_products(line.product.id for line in lines)
+    snapshot.unfiled = unfiled
     snapshot.problems = check_mix([_mix_item(line) for line in lines])
     snapshot.groups = _group(lines)
     used = quota.usage(quota.person_hash(identity.id_number), moment) if identity else None
@@ -140,16 +140,17 @@ def freight_for(supplier: Supplier, goods_total: Decimal) -> Decimal:
     return supplier_freight(goods_total, supplier.freight, supplier.free_shipping_from)
 
 
-def _load_lines(items: dict[int, int]) -> tuple[list[CartLine], list[str]]:
-    # one statement (joined, not one per relationship); populate_existing: a product loaded
-    # earlier in this request is quoted from the row as it is now
-    products = db.session.scalars(
-        select(Product)
+def _load_lines(items: dict[int, int]) -> tuple[list[CartLine], list[str], list[str]]:
+    """The cart's lines, the names of those short of stock and of those not filed yet."""
+    # one statement (joined, not one per relationship, filings included); populate_existing:
+    # a product loaded earlier in this request is quoted from the row as it is now
+    rows = db.session.execute(
+        with_filing_states(select(Product))
         .where(Product.id.in_(list(items)))
         .options(joinedload(Product.tax_template), joinedload(Product.supplier))
         .execution_options(populate_existing=True)
     ).all()
-    by_id = {product.id: product for product in products}
+    by_id = {product.id: product for product, _state, _store_state in rows}
     lines, unavailable = [], []
     for product_id, quantity in items.items():
         product = by_id.get(product_id)
@@ -158,7 +159,13 @@ def _load_lines(items: dict[int, int]) -> tuple[list[CartLine], list[str]]:
         if product.stock < quantity:
             unavailable.append(product.name)
         lines.append(CartLine(product, min(quantity, MAX_QUANTITY)))
-    return lines, unavailable
+    in_cart = {line.product.id for line in lines}
+    unfiled = [  # in product id order, as the filings' own lookup names them
+        row[0].name
+        for row in sorted(rows, key=lambda row: row[0].id)
+        if row[0].id in in_cart and is_unfiled(*row)
+    ]
+    return lines, unavailable, unfiled
 
 
 def _mix_item(line: CartLine) -> CartItem:

@@ -120,13 +120,22 @@ def unfiled_products(product_ids) -> list[str]:
     ids = list(product_ids)
     if not ids:
         return []
-    # the store's own filing comes with each row: one statement (the cart's hot path)
-    store_state = select(CustomsFiling.review_state).limit(1).scalar_subquery()
     rows = db.session.execute(
-        select(Product.name, ProductFiling.review_state, store_state)
-        .outerjoin(ProductFiling, ProductFiling.product_id == Product.id)
-        .where(Product.id.in_(ids), Product.tax_tag.is_not(None))
-        .order_by(Product.id)
+        with_filing_states(select(Product)).where(Product.id.in_(ids)).order_by(Product.id)
     ).all()
+    return [product.name for product, *states in rows if is_unfiled(product, *states)]
+
+
+def with_filing_states(statement):
+    """Add to a statement of products the two filing states `is_unfiled` reads: its own and
+    its store's (one statement on the cart's hot path, with the products themselves)."""
+    store_state = select(CustomsFiling.review_state).limit(1).scalar_subquery()
+    return statement.add_columns(ProductFiling.review_state, store_state).outerjoin(
+        ProductFiling, ProductFiling.product_id == Product.id
+    )
+
+
+def is_unfiled(product: Product, product_state: str | None, store_state: str | None) -> bool:
+    """Tell whether `product` is a tax product whose filings are not both approved yet."""
     approved = ReviewState.APPROVED
-    return [name for name, state, store in rows if store != approved or state != approved]
+    return product.tax_tag is not None and (store_state != approved or product_state != approved)

@@ -75,16 +75,16 @@ def jobs_on_redis(app, redis_url):
 
 
 # store row (it also shares the tenant with PostgreSQL) + embedding origins, shopper, identity,
-# products (joined), filings, quota
-QUOTE = 7
+# products (joined, with their filings), quota
+QUOTE = 6
 # store row + embedding origins, product (joined), reviews, shopper, unread notifications
 PRODUCT_PAGE = 6
 # store row + embedding origins, products (joined), their count, shopper, unread notifications
 HOME = 6
 # store row + embedding origins, shopper, addresses, identities; suspension, token, address,
-# identity, person (2), products, filings, quota; 7 writes, the stock last; the checkout
+# identity, person (2), products (with their filings), quota; 7 writes, the stock last; the checkout
 # reloaded after the commit
-PLACE = 22
+PLACE = 21
 # event recorded, its payment found; the event's id after the commit
 WEBHOOK = 3
 
