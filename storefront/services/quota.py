@@ -1,6 +1,6 @@
 """The platform-wide quota ledger: reserve on placement, release on cancel/reject/refund.
 
-Usage is read and reserved under a row lock on the person (SELECT ... FOR UPDATE on
+Usage is read and reserved under a row lock on the person (taken by an upsert on
 PostgreSQL), so two checkouts of one person queue up and can never together pass a limit.
 """
 
@@ -56,10 +56,14 @@ def usage(person: str, moment: datetime) -> Usage:
 def lock_person(person: str) -> None:
     """Create the person's ledger row if missing and lock it until the transaction ends."""
     dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(QuotaPerson).values(person_hash=person).on_conflict_do_nothing())
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(QuotaPerson)
+    # one round trip: DO UPDATE locks the existing row as SELECT ... FOR UPDATE does (the key
+    # is rewritten with itself), and a new row is its inserter's until that one commits
     db.session.execute(
-        select(QuotaPerson.person_hash).where(QuotaPerson.person_hash == person).with_for_update()
+        insert.values(person_hash=person).on_conflict_do_update(
+            index_elements=[QuotaPerson.person_hash],
+            set_={"person_hash": insert.excluded.person_hash},
+        )
     )
 
 

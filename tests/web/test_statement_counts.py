@@ -82,9 +82,9 @@ PRODUCT_PAGE = 6
 # store row + embedding origins, products (joined), their count, shopper, unread notifications
 HOME = 6
 # store row + embedding origins, shopper, addresses, identities; suspension, token, address,
-# identity, person (2), products (with their filings), quota; 7 writes, the stock last; the checkout
-# reloaded after the commit
-PLACE = 21
+# identity, person (one upsert that locks), products (with their filings), quota; 7 writes,
+# the stock last; the checkout reloaded after the commit
+PLACE = 20
 # event recorded, its payment found; the event's id after the commit
 WEBHOOK = 3
 
