@@ -3,7 +3,10 @@
 The first request with a key runs and its answer is stored; a retry with the same key and
 the same request gets that answer again (header `Idempotent-Replayed: true`) without running
 the use case; the same key with another request is refused (422), and a retry while the
-first is still running gets 409 with Retry-After. The claim is a unique insert committed
+first is still running gets 409 with Retry-After. Anonymous calls are not keyed: a network
+address is not one caller (many shoppers share a carrier's address), and replaying one's answer
+to another would hand over a cart; what an anonymous caller may create (a cart, a cart line) is
+safe to create again. The claim is a unique insert committed
 before the use case runs (storefront/services/idempotency.py), so two concurrent requests
 with one key never both run. An unexpected failure drops the claim: the retry runs.
 """
@@ -30,7 +33,7 @@ _EXPECTED = (ApiError, Refused, NotFound, HTTPException)
 def run_idempotently(call: Callable[[], Response]) -> Response:
     """Run `call` once per Idempotency-Key of this caller; replay its answer afterwards."""
     key = request.headers.get(HEADER)
-    if key is None:
+    if key is None or current_credential().kind == "anonymous":
         return call()
     if not _VALID_KEY.match(key):
         raise ApiError(

@@ -60,6 +60,16 @@ def test_keys_belong_to_one_caller(client, tenants):
     assert one.get_json()["id"] != two.get_json()["id"]
 
 
+def test_anonymous_callers_behind_one_address_never_share_an_answer(client, tenants):
+    store = tenants.a.tenant
+    headers = {"Idempotency-Key": "cart-1"}  # two shoppers behind one carrier address
+    first = client.post(f"/api/v1/stores/{store.slug}/carts", headers=headers)
+    second = client.post(f"/api/v1/stores/{store.slug}/carts", headers=headers)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.get_json()["id"] != second.get_json()["id"]
+    assert "Idempotent-Replayed" not in second.headers
+
+
 def test_a_key_that_is_not_visible_ascii_is_refused(client, tenants):
     store = tenants.a.tenant
     headers = {**bearer(api_key(store, "write")), "Idempotency-Key": "has space"}
