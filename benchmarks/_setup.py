@@ -47,6 +47,7 @@ def migrated_app(**config):
             {
                 "SECRET_KEY": "bench",
                 "SQLALCHEMY_DATABASE_URI": url,
+                "PUBLIC_URL": "http://127.0.0.1",  # production requires it
                 "SESSION_COOKIE_SECURE": False,
                 "ENCRYPTION_KEYS": ENCRYPTION_KEY,
                 **config,

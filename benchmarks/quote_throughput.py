@@ -239,6 +239,7 @@ def _place_in_process(url: str, store: dict, indexes: list[int], seconds: float,
         {
             "SECRET_KEY": "bench",
             "SQLALCHEMY_DATABASE_URI": url,
+            "PUBLIC_URL": "http://127.0.0.1",  # production requires it
             "ENCRYPTION_KEYS": ENCRYPTION_KEY,
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": len(indexes) + 2},
         }

@@ -7,6 +7,7 @@ the database; it only reads files and environment variables.
 import os
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 
 class Defaults:
@@ -46,6 +47,15 @@ class Defaults:
     # ProxyFix). 0: the client address is the peer's; set it to the number of proxies you run,
     # never more, or clients can choose the address their sign-in attempts are counted under.
     TRUSTED_PROXY_COUNT = 0
+    # The address people reach the platform at, e.g. "https://shop.example.com" (a path prefix
+    # may follow). Links in e-mails (password resets, invitations, applications, e-mail
+    # confirmations) are built on it, never on the request's Host header, which any client
+    # chooses. Required in production; unset in development: the request's own address.
+    PUBLIC_URL: str | None = None
+    # Host names answered (comma-separated in the environment; ".example.com" also matches its
+    # subdomains); a request naming another Host gets 400 (Flask). Unset: PUBLIC_URL's host
+    # in production, any host in development.
+    TRUSTED_HOSTS: list[str] | None = None
     # Key for the keyed hash of ID numbers in the platform-wide quota ledger.
     # Defaults to SECRET_KEY; set it separately so rotating SECRET_KEY keeps the ledger.
     IDENTITY_HASH_KEY: str | None = None
@@ -124,6 +134,10 @@ class Defaults:
     UPLOAD_FOLDER: str | None = None
 
 
+def _host_list(value: str) -> list[str]:
+    return [host.strip() for host in value.split(",") if host.strip()]
+
+
 _ENV_KEYS = {
     "KUAJING_ENV": str,
     "SECRET_KEY": str,
@@ -148,6 +162,8 @@ _ENV_KEYS = {
     "SMTP_USER": str,
     "SMTP_PASSWORD": str,
     "MAIL_FROM": str,
+    "PUBLIC_URL": str,
+    "TRUSTED_HOSTS": _host_list,
 }
 
 
@@ -186,6 +202,7 @@ def _apply_environment(app) -> None:
         )
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("DATABASE_URL is not set (a PostgreSQL URL in production).")
+    _apply_public_url(config)
     config.setdefault("IDENTITY_HASH_KEY", None)
     if not config.get("IDENTITY_HASH_KEY"):
         config["IDENTITY_HASH_KEY"] = config["SECRET_KEY"]
@@ -193,6 +210,25 @@ def _apply_environment(app) -> None:
     if not config.get("MAIL_TRANSPORT"):
         local = config["KUAJING_ENV"] == "development" or config.get("TESTING")
         config["MAIL_TRANSPORT"] = "sandbox" if local else "smtp"
+
+
+def _apply_public_url(config) -> None:
+    """Check PUBLIC_URL; production requires it and, by default, answers only its host."""
+    production = config["KUAJING_ENV"] != "development"
+    url = config.get("PUBLIC_URL")
+    if not url:
+        if production:
+            raise ConfigError(
+                "PUBLIC_URL is not set: the address mailed links point to, such as "
+                "https://shop.example.com (or KUAJING_ENV=development for a local demo)."
+            )
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(f"PUBLIC_URL {url!r} is not an address such as https://shop.example.com")
+    config["PUBLIC_URL"] = url.rstrip("/")
+    if production and not config.get("TRUSTED_HOSTS"):
+        config["TRUSTED_HOSTS"] = [parts.hostname]
 
 
 def _apply_stripe_js(config) -> None:

@@ -8,7 +8,7 @@ from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from storefront.domain.errors import ErrorCode, Refused
@@ -43,6 +43,9 @@ def json_error(status: int, code: str, message: str, fields: dict | None = None)
 
 def _http_error(error: HTTPException):
     status = error.code or 500
+    if isinstance(error, SecurityError):
+        # a Host header outside TRUSTED_HOSTS (config.py): no page, whose links would name it
+        return _("This address is not served here."), 400, {"Content-Type": "text/plain"}
     if wants_json():
         # The API answers in the caller's language (Accept-Language, storefront/api/errors.py)
         api = request.path.startswith("/api/")

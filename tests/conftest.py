@@ -52,6 +52,10 @@ def app_config(database_url: str, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "SERVER_NAME": None,
+        # production requires it; the test client's own address, so mailed links open here
+        "PUBLIC_URL": "http://localhost",
+        # the test client's host, and the loopback address browser tests serve on
+        "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
         "STRIPE_SECRET_KEY": "sk_test_local",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import BinaryIO
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +28,7 @@ from storefront.models import Applicant, MerchantApplication, StaffUser, Tenant
 from storefront.models.accounts import StaffRole
 from storefront.models.applications import OPEN_STATES
 from storefront.services import reviews
-from storefront.services.mail import send_template
+from storefront.services.mail import mail_link, send_template
 from storefront.services.uploads import store_upload
 from storefront.tenancy import system_context, tenant_context
 
@@ -207,7 +206,7 @@ def _on_decided(application: MerchantApplication, decision) -> None:
     applicant = db.session.scalar(select(Applicant).where(Applicant.id == application.applicant_id))
     if decision.action == ReviewAction.APPROVE:
         _open_account(application, applicant)
-        link = url_for("console.login", _external=True)
+        link = mail_link("console.login")
         send_template(applicant.email, None, "application_approved", APPROVED_SUBJECT,
                       store=application.store_name, email=applicant.email, link=link)  # fmt: skip
         return
@@ -249,7 +248,7 @@ def _open_account(application: MerchantApplication, applicant: Applicant) -> Non
 
 
 def _join_link() -> str:
-    return url_for("join.application", _external=True)
+    return mail_link("join.application")
 
 
 reviews.register_kind(

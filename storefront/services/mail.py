@@ -7,8 +7,9 @@ visible with its error in the platform console and can be sent again from there;
 """
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -35,6 +36,23 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> Outg
     db.session.flush()
     enqueue_after_commit(deliver_mail, current_tenant_id(), mail.id, queue="notifications")
     return mail
+
+
+def mail_link(endpoint: str, **values) -> str:
+    """Return the absolute address of `endpoint` for a message: on PUBLIC_URL when set.
+
+    Never on the request's Host header when PUBLIC_URL is set: a client choosing it would
+    otherwise receive another person's reset or invitation token on its own server.
+    """
+    base = current_app.config.get("PUBLIC_URL")
+    if not base:  # development: the address the request came to
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base)
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
+    )
+    current_app.inject_url_defaults(endpoint, values)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def send_template(to: str, locale: str | None, template: str, subject, **context) -> None:

@@ -10,7 +10,7 @@ per client address (PASSWORD_RESET_PER_HOUR).
 
 from contextlib import nullcontext
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -21,7 +21,7 @@ from storefront.extensions import db
 from storefront.models import Applicant, PlatformOperator, Shopper, StaffUser, Tenant
 from storefront.queries import row_or_none
 from storefront.services.accounts import count_attempt
-from storefront.services.mail import send_template
+from storefront.services.mail import mail_link, send_template
 from storefront.tenancy import current_tenant_id, system_context, tenant_context
 
 KINDS = {
@@ -111,7 +111,7 @@ def _account_by_email(kind: str, email: str, tenant_id: int | None):
 def _send_link(kind: str, account) -> None:
     tenant_id = account.tenant_id if kind in STORE_KINDS else None
     token = _serializer().dumps([kind, tenant_id, account.id, account.session_version])
-    values = {"token": token, "_external": True}
+    values = {"token": token}
     place = _l("the platform console")
     # an applicant gives no name, only its sign-in address
     name = account.email if kind == "applicant" else account.name
@@ -130,7 +130,7 @@ def _send_link(kind: str, account) -> None:
         name=name,
         place=place,
         minutes=current_app.config["PASSWORD_RESET_MINUTES"],
-        link=url_for(RESET_PAGES[kind], **values),
+        link=mail_link(RESET_PAGES[kind], **values),
     )
 
 

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +23,7 @@ from storefront.models.accounts import StaffRole
 from storefront.models.types import utcnow
 from storefront.queries import row_or_none
 from storefront.services.errors import NotFound
-from storefront.services.mail import send_template
+from storefront.services.mail import mail_link, send_template
 from storefront.tenancy import system_context, tenant_context
 
 INVITE_SUBJECT = _l("You are invited to a merchant console")
@@ -161,7 +161,7 @@ def _send_link(invite: StaffInvite, inviter: StaffUser) -> None:
         inviter=inviter.name,
         store=inviter.tenant.name,
         expires=invite.expires_at,
-        link=url_for("console.accept_invite", token=token, _external=True),
+        link=mail_link("console.accept_invite", token=token),
     )
 
 

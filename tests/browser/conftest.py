@@ -43,9 +43,11 @@ def live_app(database_url, app, stripe_server, tmp_path_factory):  # `app` migra
 @pytest.fixture(scope="session")
 def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["PUBLIC_URL"] = base  # mailed links open on this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
     thread.join(5)
     with live_app.app_context():

@@ -22,19 +22,49 @@ def test_environment_variables_configure_the_app(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "from-env")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1:1/x")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("PUBLIC_URL", "https://shop.example.com/")
+    monkeypatch.setenv("TRUSTED_HOSTS", "shop.example.com, .shop.example.com")
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-env"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1:1/x"
     assert app.config["REDIS_URL"] == "redis://127.0.0.1:1/0"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["PUBLIC_URL"] == "https://shop.example.com"
+    assert app.config["TRUSTED_HOSTS"] == ["shop.example.com", ".shop.example.com"]
+
+
+def test_production_without_public_url_is_a_clear_startup_error(monkeypatch):
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_answers_only_the_public_host_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "PUBLIC_URL": "https://shop.example.com:8443",
+        }
+    )
+    assert app.config["TRUSTED_HOSTS"] == ["shop.example.com"]
+    assert app.test_client().get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_public_url_that_is_not_an_address_is_refused(monkeypatch):
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", "PUBLIC_URL": "x"})
 
 
 def test_development_defaults_to_embedded_sqlite(monkeypatch, tmp_path):
     monkeypatch.setenv("KUAJING_ENV", "development")
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
     app = create_app({"SECRET_KEY": "dev"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/kuajing.db"
     assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["TRUSTED_HOSTS"] is None  # the demo answers on any address
 
 
 def test_security_headers_on_every_page(client, tenants):

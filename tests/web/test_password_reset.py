@@ -117,3 +117,28 @@ def test_nothing_about_the_address_is_kept_but_the_counter(client, tenants):
     with system_context():
         keys = db.session.scalars(select(LoginCounter.key)).all()
     assert "reset:staff::counted@example.com" in keys
+
+
+def test_a_reset_asked_under_another_host_is_refused(client, tenants):
+    """A client naming its own server as Host would get the victim's token mailed there."""
+    owner = tenants.a.owner
+    asked = client.post(
+        "/admin/password/forgot", data={"email": owner.email}, headers={"Host": "evil.example"}
+    )
+    assert asked.status_code == 400
+    assert "本站不在此地址提供服务" in asked.get_data(as_text=True)
+    assert not sent_to(owner.email)
+
+
+def test_the_mailed_link_is_on_the_public_address_whatever_the_host(app, client, tenants):
+    owner = tenants.a.owner
+    app.config.update(TRUSTED_HOSTS=None, PUBLIC_URL="https://shop.kuajing.example/market")
+    try:
+        client.post(
+            "/admin/password/forgot", data={"email": owner.email}, headers={"Host": "evil.example"}
+        )
+    finally:
+        app.config.update(TRUSTED_HOSTS=["localhost", "127.0.0.1"], PUBLIC_URL="http://localhost")
+    [message] = sent_to(owner.email)
+    assert "https://shop.kuajing.example/market/admin/password/reset/" in message.text
+    assert "evil.example" not in message.text + (message.html or "")
