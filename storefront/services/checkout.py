@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.limits import displayed_steps
@@ -88,7 +89,9 @@ def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: 
     except CheckoutRefused:
         db.session.rollback()  # nothing of a refused placement stays, the stock taken included
         raise
+    checkout_id = checkout.id
     db.session.commit()
+    set_committed_value(checkout, "id", checkout_id)  # an id never changes: no reload to read it
     return checkout
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.domain.errors import ErrorCode, Refused, provider_code
 from storefront.domain.orders import Actor, OrderStatus, Reason
@@ -158,7 +159,9 @@ def record_event(event: PaymentEvent, plugin_id: str) -> tuple[ProviderEvent, in
         tenant_id = payment.tenant_id if payment is not None else None
     if tenant_id is None:
         row.processed_at, row.outcome = utcnow(), "no payment with this reference"
+    row_id = row.id
     db.session.commit()
+    set_committed_value(row, "id", row_id)  # an id never changes: the caller reads it unloaded
     return row, tenant_id
 
 
