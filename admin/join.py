@@ -11,7 +11,7 @@ from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.reviews import ReviewState
 from storefront.models import Applicant
 from storefront.queries import applications as queries
-from storefront.services import applications
+from storefront.services import applicant_email, applications
 from storefront.services.accounts import authenticate_applicant
 from storefront.services.uploads import upload_response
 from storefront.shop.password_pages import forgot_password_page, reset_password_page
@@ -45,7 +45,14 @@ def sign_up():
     form = SignUpForm()
     if form.validate_on_submit():
         applications.sign_up(form.email.data, form.password.data)
-        flash(_("Your account is ready: sign in to fill in your application."), "success")
+        # the same words whether or not the address had an account (services.applications)
+        flash(
+            _(
+                "We sent a link to your e-mail address. Sign in to fill in your application; "
+                "open the link to confirm the address before you submit."
+            ),
+            "success",
+        )
         return redirect(url_for("join.login"))
     return render_template("join/sign_up.html", form=form)
 
@@ -72,6 +79,29 @@ def reset_password(token: str):
     return reset_password_page(token, "join.login", "admin/public_form.html")
 
 
+@bp.route("/confirm/<token>")
+def confirm_email(token: str):
+    """Confirm the signed-in applicant's address by the link mailed to it."""
+    try:
+        applicant_email.confirm_email(token, current_user._get_current_object())
+    except Refused as refused:
+        flash(console_message(refused), "error")
+    else:
+        flash(_("Your e-mail address is confirmed: you can submit your application."), "success")
+    return redirect(url_for("join.application"))
+
+
+@bp.route("/confirm", methods=["POST"])
+def resend_confirmation():
+    try:
+        applicant_email.resend_confirmation(current_user._get_current_object())
+    except Refused:
+        flash(_("Too many links asked for: try again in an hour."), "error")
+    else:
+        flash(_("A new link is on its way to your e-mail address."), "success")
+    return redirect(url_for("join.application"))
+
+
 @bp.route("/application", methods=["GET", "POST"])
 def application():
     applicant = current_user._get_current_object()
@@ -84,7 +114,7 @@ def application():
         except applications.ApplicationRefused as refused:
             _show_errors(form, refused.errors)
         except Refused as refused:
-            form.form_errors.append(console_message(refused))
+            form.form_errors.append(_refusal_message(refused))
         else:
             done = _("Application submitted for review.") if submitting else _("Draft saved.")
             flash(done, "success")
@@ -98,6 +128,7 @@ def application():
         documents=queries.documents_of(found),
         labels=DOCUMENT_LABELS,
         history=queries.history_of(found),
+        confirmed=applicant.email_confirmed_at is not None,
     )
 
 
@@ -108,6 +139,12 @@ def application_file(stored_file_id: int):
     if stored is None:
         abort(404)
     return upload_response(stored)
+
+
+def _refusal_message(refused: Refused) -> str:
+    if refused.code == ErrorCode.EMAIL_NOT_CONFIRMED:
+        return _("Confirm your e-mail address first: open the link we mailed you.")
+    return console_message(refused)
 
 
 def _show_errors(form: ApplicationForm, errors: dict) -> None:

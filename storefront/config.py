@@ -124,6 +124,10 @@ class Defaults:
     # Minutes a password reset link stays valid, and reset e-mails per account and hour.
     PASSWORD_RESET_MINUTES = 60
     PASSWORD_RESET_PER_HOUR = 3
+    # Hours an applicant's e-mail confirmation link stays valid, and new links an applicant
+    # may ask for per hour.
+    APPLICANT_CONFIRM_HOURS = 48
+    APPLICANT_CONFIRM_PER_HOUR = 3
     # Uploaded documents (licences, ID copies, certificates): at most this many bytes each.
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     # Whole request bodies: one upload form carries a few documents, each within the limit

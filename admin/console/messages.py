@@ -116,6 +116,14 @@ def console_messages() -> dict[ErrorCode, str]:
         ErrorCode.APPLICATION_INCOMPLETE: _(
             "Fill in every field and upload the four documents before submitting."
         ),
+        ErrorCode.EMAIL_NOT_CONFIRMED: _(
+            "The applicant has not confirmed its e-mail address yet: its application page "
+            "mails it a new link."
+        ),
+        ErrorCode.CONFIRM_LINK_INVALID: _(
+            "This confirmation link has expired, was already used or belongs to another "
+            "account. Sign in and ask for a new one."
+        ),
         ErrorCode.APPLICATION_DECIDED: _(
             "This application was approved: the store exists and the application is closed."
         ),

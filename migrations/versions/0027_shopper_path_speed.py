@@ -1,4 +1,8 @@
-"""indexes and columns for the shopper's hot path
+"""an applicant's e-mail confirmation: when it opened the link mailed to its address
+
+Applicants of earlier revisions start unconfirmed: nothing proved that their address is
+theirs, so they confirm it (the application page resends the link) before an approval makes
+it a store owner's login.
 
 Revision ID: 0027
 Revises: 0026
@@ -15,8 +19,8 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.add_column("applicants", sa.Column("email_confirmed_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    pass
+    op.drop_column("applicants", "email_confirmed_at")

@@ -74,6 +74,8 @@ class ErrorCode(StrEnum):
     SLUG_TAKEN = "slug_taken"  # a store or another open application has it
     APPLICATION_INCOMPLETE = "application_incomplete"  # a field or document is missing
     APPLICATION_DECIDED = "application_decided"  # approved: the store exists, nothing to change
+    EMAIL_NOT_CONFIRMED = "email_not_confirmed"  # the applicant never opened its mailed link
+    CONFIRM_LINK_INVALID = "confirm_link_invalid"  # forged, expired, used or another account's
     OPENING_INCOMPLETE = "opening_incomplete"  # a required checklist item is not done
     STORE_NOT_OPEN = "store_not_open"  # approved but not yet opened by its owner: no orders
     # staff invitations, roles and password reset links (storefront.services.staff,

@@ -32,6 +32,9 @@ class Applicant(PasswordMixin, UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # set when the applicant opened the link mailed to `email` (services.applicant_email):
+    # approval makes this address a store owner's login, so it must be the applicant's own
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     SESSION_KIND = "applicant"
 
     @property

@@ -3,8 +3,9 @@
 The application is the review kind "application" of storefront.services.reviews: its owner
 saves and submits it here, the operator decides in the generic queue, and `_on_decided`
 creates the store and its owner in the decision's own transaction. The owner signs in with
-the password chosen when applying: the person the operator approved is the one who holds
-that password, and no set-password link has to travel by mail.
+the address and password chosen when applying: the person the operator approved is the one
+who holds that password, and the address is its own (confirmed by a mailed link before the
+application could be submitted, storefront.services.applicant_email).
 """
 
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from storefront.models import Applicant, MerchantApplication, StaffUser, Tenant
 from storefront.models.accounts import StaffRole
 from storefront.models.applications import OPEN_STATES
 from storefront.services import reviews
+from storefront.services.applicant_email import send_confirmation
 from storefront.services.mail import mail_link, send_template
 from storefront.services.uploads import store_upload
 from storefront.tenancy import system_context, tenant_context
@@ -65,7 +67,8 @@ class ApplicationRefused(Refused):
 
 
 def sign_up(email: str, password: str) -> None:
-    """Create an applicant account; for an address already in use, mail its owner instead.
+    """Create an applicant account and mail it a confirmation link; for an address already in
+    use, mail its owner instead.
 
     Both answers look the same to the caller (as the shoppers' registration), so the page
     does not tell which addresses have accounts. WeakPassword comes first, for both.
@@ -77,6 +80,8 @@ def sign_up(email: str, password: str) -> None:
         send_template(email, None, "applicant_exists", EXISTS_SUBJECT, link=_join_link())
     else:
         db.session.add(applicant)
+        db.session.flush()
+        send_confirmation(applicant)
     try:
         db.session.commit()
     except IntegrityError:  # the same address signed up at the same moment
@@ -100,8 +105,11 @@ def save(
 
     `uploads` maps a document (models.applications.DOCUMENTS) to (stream, file name); a
     document not uploaded again keeps the one saved before. Every wrong field is reported at
-    once (ApplicationRefused) and nothing is kept.
+    once (ApplicationRefused) and nothing is kept. Submitting needs a confirmed address
+    (Refused(EMAIL_NOT_CONFIRMED)); a draft does not.
     """
+    if submit and applicant.email_confirmed_at is None:
+        raise Refused(ErrorCode.EMAIL_NOT_CONFIRMED, f"applicant {applicant.id}")
     application = _locked_application(applicant)
     _refuse_while_decided_or_queued(application)
     values = _normalised(values)
@@ -223,7 +231,9 @@ def _open_account(application: MerchantApplication, applicant: Applicant) -> Non
     """The approved store (not yet open to shoppers) and its owner, with the applicant's
     password; flush only (the decision commits). Runs in the decision's system context."""
     refusal = None
-    if db.session.scalar(select(Tenant.id).where(Tenant.slug == application.store_slug)):
+    if applicant.email_confirmed_at is None:  # submitted before confirmation was asked for
+        refusal = Refused(ErrorCode.EMAIL_NOT_CONFIRMED, f"applicant {applicant.id}")
+    elif db.session.scalar(select(Tenant.id).where(Tenant.slug == application.store_slug)):
         refusal = Refused(ErrorCode.SLUG_TAKEN, application.store_slug)
     elif db.session.scalar(select(StaffUser.id).where(StaffUser.email == applicant.email)):
         refusal = Refused(ErrorCode.DUPLICATE_EMAIL, "owner e-mail")

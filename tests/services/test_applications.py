@@ -161,3 +161,17 @@ def test_the_demo_submits_one_application_once(session):
     [application] = db.session.scalars(select(MerchantApplication)).all()
     assert application.review_state == ReviewState.SUBMITTED
     assert all(application.document_ids().values())
+
+
+def test_an_application_submitted_unconfirmed_is_not_approved(session):
+    """One submitted before confirmations were asked for waits until its address is proven."""
+    person, application = support.submitted()
+    person.email_confirmed_at = None
+    db.session.flush()
+    with pytest.raises(Refused) as refused:
+        _decide(application, ReviewAction.APPROVE)
+    assert refused.value.code == ErrorCode.EMAIL_NOT_CONFIRMED
+    with system_context():
+        owner = db.session.scalar(select(StaffUser.id).where(StaffUser.email == person.email))
+    assert owner is None
+    assert db.session.get(MerchantApplication, application.id).review_state == "submitted"

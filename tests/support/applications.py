@@ -5,6 +5,7 @@ import itertools
 
 from storefront.extensions import db
 from storefront.models import Applicant
+from storefront.models.types import utcnow
 from storefront.services import applications
 from storefront.services.applications import ApplicationValues
 from tests.support.factories import PASSWORD
@@ -20,8 +21,10 @@ PNG = (
 VALID_CODE = "91350100M000100Y43"  # GB 32100 check character 3
 
 
-def applicant(email: str | None = None) -> Applicant:
+def applicant(email: str | None = None, confirmed: bool = True) -> Applicant:
+    """An applicant account (its address confirmed, as every submitting one is, by default)."""
     row = Applicant(email=email or f"applicant{next(_seq)}@example.com")
+    row.email_confirmed_at = utcnow() if confirmed else None
     row.set_password(PASSWORD)
     db.session.add(row)
     db.session.flush()

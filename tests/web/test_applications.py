@@ -13,6 +13,7 @@ from storefront.services import reviews
 from storefront.services.applications import KIND
 from tests.support import applications as support
 from tests.support.applications import PDF, PNG, login_applicant
+from tests.support.mail import last_link
 
 FORM = {
     "company_name": "宁波海淘贸易有限公司",
@@ -54,6 +55,10 @@ def test_a_merchant_signs_up_and_submits_its_application(client, session):
         "/join/login", data={"email": "boss@haitao.example", "password": "haitao passphrase 2025"}
     )
     assert response.headers["Location"].endswith("/join/application")
+    refused = _post(client, _with_files()).get_data(as_text=True)  # the address is not proven
+    assert "请先确认您的电子邮件地址" in refused
+    assert db.session.scalar(select(MerchantApplication)) is None
+    assert client.get(last_link("boss@haitao.example")).status_code == 302
     assert _post(client, _with_files()).status_code == 302
     application = db.session.scalar(select(MerchantApplication))
     assert application.review_state == ReviewState.SUBMITTED
