@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.extensions import db
 from storefront.models import Product, Supplier
+from storefront.queries.paging import counted_page
 
 
 def store_products(page: int, per_page: int):
@@ -17,7 +18,7 @@ def store_products(page: int, per_page: int):
         .options(joinedload(Product.tax_template), joinedload(Product.supplier))
         .order_by(Product.id.desc())
     )
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return counted_page(statement, page, per_page)  # one statement, not a page and a count
 
 
 def active_product_or_404(product_id: int) -> Product:

@@ -79,8 +79,9 @@ def jobs_on_redis(app, redis_url):
 QUOTE = 6
 # store row + embedding origins, product (joined), reviews, shopper, unread notifications
 PRODUCT_PAGE = 6
-# store row + embedding origins, products (joined), their count, shopper, unread notifications
-HOME = 6
+# store row + embedding origins, products (joined, their total in each row), shopper, unread
+# notifications
+HOME = 5
 # store row + embedding origins, shopper, addresses, identities; suspension, token, address,
 # identity, person (one upsert that locks), products (with their filings), quota; 7 writes,
 # the stock last (nothing reloaded after the commit)
