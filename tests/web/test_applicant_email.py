@@ -50,6 +50,15 @@ def test_sign_up_mails_a_link_that_confirms_the_address_once(client, applicant):
     assert "确认链接已过期" in again  # once only
 
 
+def test_a_link_opened_signed_out_confirms_after_the_sign_in(client, applicant):
+    opened = client.get(last_link(applicant.email))
+    form = {"email": applicant.email, "password": PASSWORD}
+    signed_in = client.post(opened.location, data=form)
+    assert "/join/confirm/" in signed_in.location  # back to the link
+    client.get(signed_in.location)
+    assert _confirmed(applicant)
+
+
 def test_the_link_needs_the_applicants_own_session(app, client, applicant):
     """Its address's owner clicking a link it never asked for confirms nothing alone."""
     link = last_link(applicant.email)
