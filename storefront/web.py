@@ -29,6 +29,7 @@ def _leave_request_tenant(exc) -> None:
     if token is not None:
         leave_tenant(token)
     g.pop("tenant", None)
+    g.pop("frame_ancestors", None)  # read again, if at all, by the next store request
     g.pop("_login_user", None)
     refresh_babel()
 

@@ -31,7 +31,10 @@ def embed_script():
 
 @bp.before_request
 def _embedding() -> None:
-    """Name the frame ancestors of this store's pages and enter or leave embed mode."""
+    """Enter or leave embed mode, reading the store's origins only when a host is involved."""
+    if request.args.get("embed") != "1" and _state() is None:
+        g.embed_host = None
+        return  # not embedded: a page reads the origins for its answer (_frame_ancestors)
     g.frame_ancestors = allowed_origins(g.tenant.id)
     if request.args.get("embed") == "1":
         _enter(request.args.get("host", ""))
@@ -40,6 +43,17 @@ def _embedding() -> None:
         _leave()  # the merchant removed the host since: stop talking to it
         state = None
     g.embed_host = state["host"] if state else None
+
+
+@bp.after_request
+def _frame_ancestors(response):
+    """Name the store's origins as frame ancestors of what a host may frame; a JSON answer is
+    never a framed document, so the cart quote and its kin skip the read."""
+    if response.is_json or "frame_ancestors" in g or g.get("tenant") is None:
+        return response
+    if response.status_code < 500:  # a failed request (its database down) reads nothing more
+        g.frame_ancestors = allowed_origins(g.tenant.id)
+    return response
 
 
 @bp.context_processor
