@@ -1,5 +1,6 @@
 """Language selection: an explicit choice, then Accept-Language, then the store's default."""
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request, session
@@ -145,6 +146,13 @@ def money(amount) -> str:
 
 def tax_tag_label(tag: str | None) -> str:
     """Return the shopper-facing name of a tax tag (跨境零售, 海外直邮 ...)."""
+    return _tax_tag_label(tag, str(get_locale()))
+
+
+@lru_cache(maxsize=64)
+def _tax_tag_label(tag: str | None, locale: str) -> str:
+    # one translation per tag and language per process (the catalogs are compiled before it
+    # starts): a store home shows a badge per product, each a trip through Flask-Babel
     return str(TAX_TAG_LABELS.get(tag, tag or ""))
 
 

@@ -42,3 +42,17 @@ def test_a_store_without_products_has_no_pager(client, tenants):
     store = factories.tenant("empty")
     html = client.get(f"/s/{store.slug}/?lang=en").get_data(as_text=True)
     assert "Page 1" not in html
+
+
+def test_tax_badges_follow_the_language_of_each_request(client, tenants):
+    a = tenants.a
+    with tenant_context(a.tenant.id):
+        factories.product(a.supplier, "9.00", a.template, "cross_border_retail")
+    home = f"/s/{a.tenant.slug}/"
+    for language, words, other in [
+        ("zh_CN", "跨境零售", "Cross-border retail"),
+        ("en", "Cross-border retail", "跨境零售"),
+        ("zh_CN", "跨境零售", "Cross-border retail"),
+    ]:
+        html = client.get(f"{home}?lang={language}").get_data(as_text=True)
+        assert words in html and other not in html, language
