@@ -11,24 +11,27 @@ from werkzeug.serving import make_server
 from storefront.extensions import db
 from storefront.services.embedding import allow_origin
 from storefront.tenancy import tenant_context
+from tests.api.helpers import api_key
 
 pytestmark = pytest.mark.browser
 
 # Runs in the front end's page: the catalog (a simple GET), then a cart and a line (both
-# preflighted: Idempotency-Key, a JSON body), and a retried creation whose mark it reads.
-SHOP = """async (api) => {
+# preflighted: a JSON body, Authorization), and a merchant-keyed creation retried with one
+# Idempotency-Key, whose replay mark it reads (anonymous calls are not keyed).
+SHOP = """async ({api, secret}) => {
   try {
     const english = {headers: {"Accept-Language": "en"}};
     const page = await (await fetch(api + "/products", english)).json();
-    const key = {"Idempotency-Key": "front-end-cart-1"};
-    const cart = await (await fetch(api + "/carts", {method: "POST", headers: key})).json();
+    const cart = await (await fetch(api + "/carts", {method: "POST"})).json();
     const line = {product_id: page.items[0].id, quantity: 1};
     const filled = await (await fetch(`${api}/carts/${cart.id}/items`, {
       method: "POST",
       headers: {"Content-Type": "application/json"},
       body: JSON.stringify(line),
     })).json();
-    const again = await fetch(api + "/carts", {method: "POST", headers: key});
+    const keyed = {"Idempotency-Key": "front-end-cart-1", Authorization: `Bearer ${secret}`};
+    await fetch(api + "/carts", {method: "POST", headers: keyed});
+    const again = await fetch(api + "/carts", {method: "POST", headers: keyed});
     return {
       names: page.items.map((product) => product.name),
       lines: filled.items.length,
@@ -69,10 +72,16 @@ def sites(live_app, stores):
     stop_other()
 
 
-def test_an_allowed_front_end_reads_the_catalog_and_fills_a_cart(phone, live_server, stores, sites):
+def test_an_allowed_front_end_reads_the_catalog_and_fills_a_cart(
+    phone, live_app, live_server, stores, sites
+):
     own, _other = sites
+    with live_app.app_context():
+        secret = api_key(stores.a.tenant, "write")
+        db.session.remove()
     phone.goto(own)
-    result = phone.evaluate(SHOP, f"{live_server}/api/v1/stores/{stores.a.tenant.slug}")
+    api = f"{live_server}/api/v1/stores/{stores.a.tenant.slug}"
+    result = phone.evaluate(SHOP, {"api": api, "secret": secret})
     assert result.get("error") is None, result
     assert stores.a.product.name in result["names"]
     assert result["lines"] == 1
@@ -84,6 +93,7 @@ def test_a_front_end_of_another_origin_is_stopped_by_the_browser(phone, live_ser
     refusals = []
     phone.on("console", lambda message: refusals.append(message.text))
     phone.goto(other)
-    result = phone.evaluate(SHOP, f"{live_server}/api/v1/stores/{stores.a.tenant.slug}")
+    api = f"{live_server}/api/v1/stores/{stores.a.tenant.slug}"
+    result = phone.evaluate(SHOP, {"api": api, "secret": ""})
     assert result == {"error": "TypeError"}  # fetch() failed: the answer was not shared
     assert any("CORS policy" in text for text in refusals), refusals
