@@ -21,6 +21,8 @@ PATTERNS = (
     (re.compile(r"\b(?:scrypt|pbkdf2)[\w:]*\$[^\s$'\"]+\$[0-9a-fA-F]+"), "[password hash]"),
     (re.compile(r"\$(?:argon2\w*|2[abxy])\$[^\s'\"]+"), "[password hash]"),
     (re.compile(r"\b(?:sk|rk|whsec)_\w+"), "[secret]"),
+    # the API's shopper tokens and merchant keys (url-safe base64: "-" included)
+    (re.compile(r"\bkj[tk]_[\w-]+"), "[secret]"),
 )
 
 

@@ -74,13 +74,16 @@ def test_a_failing_registration_logs_no_password_hash_or_e_mail(
 
 def test_any_logger_has_personal_data_and_secrets_replaced(caplog):
     logging.getLogger("some.library").warning(
-        "payer %s phone +86 13800138000 mail li@example.com hash %s key %s",
+        "payer %s phone +86 13800138000 mail li@example.com hash %s key %s api %s %s",
         "１１０１０５１９４９１２３１００２Ｘ",
         "scrypt:32768:8:1$abcDEF$0123abcd",
         "sk_live_abc123",
+        "kjt_Ab-9zQ_x",
+        "kjk_-Zz0aa",
     )
     logged = caplog.text
-    for secret in ("１１０１０５", "13800138000", "li@example.com", "abcDEF$0123", "sk_live"):
+    secrets = ("１１０１０５", "13800138000", "li@example.com", "abcDEF$0123", "sk_live")
+    for secret in (*secrets, "Ab-9zQ_x", "-Zz0aa"):
         assert secret not in logged
     assert "[ID number]" in logged and "[phone]" in logged and "[password hash]" in logged
 
