@@ -7,9 +7,11 @@ the one review mechanism (storefront.services.reviews), which keeps their histor
 """
 
 import logging
+from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.domain.reviews import ReviewState
@@ -70,9 +72,10 @@ _NULLABLE = {"qty2_per_unit"}  # the only filed column that may be NULL
 
 def save_customs_filing(data: dict, who: str) -> bool:
     """Create or update the store's enterprise filing; return whether anything changed."""
-    filing = db.session.scalar(_for_update(select(CustomsFiling))) or CustomsFiling()
-    changed = _submit(ENTERPRISE_KIND, filing, data, ENTERPRISE_FIELDS, who)
-    db.session.commit()
+    with _first_save_once():
+        filing = db.session.scalar(_for_update(select(CustomsFiling))) or CustomsFiling()
+        changed = _submit(ENTERPRISE_KIND, filing, data, ENTERPRISE_FIELDS, who)
+        db.session.commit()
     return changed
 
 
@@ -81,12 +84,26 @@ def save_product_filing(product_id: int, data: dict, who: str) -> bool:
     product = row_or_none(Product, product_id)
     if product is None or not product.is_tax_product:
         raise NotFound("product")
-    filing = db.session.scalar(
-        _for_update(select(ProductFiling).where(ProductFiling.product_id == product.id))
-    ) or ProductFiling(product_id=product.id)
-    changed = _submit(PRODUCT_KIND, filing, data, PRODUCT_FIELDS, who)
-    db.session.commit()
+    with _first_save_once():
+        filing = db.session.scalar(
+            _for_update(select(ProductFiling).where(ProductFiling.product_id == product.id))
+        ) or ProductFiling(product_id=product.id)
+        changed = _submit(PRODUCT_KIND, filing, data, PRODUCT_FIELDS, who)
+        db.session.commit()
     return changed
+
+
+@contextmanager
+def _first_save_once():
+    """Refuse, as "in the queue", the second of two first saves made at the same moment.
+
+    Neither finds a filing to lock, so both insert; the unique constraint lets one through and
+    the other would fail as an error page. The first has just sent the filing for review."""
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        raise Refused(ErrorCode.UNDER_REVIEW, "filed at the same moment by another save") from None
 
 
 def _for_update(statement):

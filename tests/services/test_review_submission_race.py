@@ -146,3 +146,41 @@ def test_an_invoice_issuer_saved_during_another_submission_is_refused(racing):
     assert isinstance(result, InvoiceSettingsRefused) and "review" in result.errors
     row = _row(racing, InvoiceSettings, ids["invoice_issuer"])
     assert (row.review_version, row.payee_name) == (2, SETTINGS["payee_name"])
+
+
+def test_the_second_of_two_first_product_filings_is_refused_as_in_the_queue(racing):
+    ids = _store(racing)
+    before = _row(racing, ProductFiling, ids["product_filing"])
+    filed = {name: getattr(before, name) for name in PRODUCT_FIELDS}
+    with racing.app_context(), db.engine.connect() as other:
+        system = text("SELECT set_config('kuajing.system', 'on', true)")
+        other.execute(system)
+        other.execute(
+            text("CREATE TEMP TABLE kept AS SELECT * FROM product_filings WHERE id = :id"),
+            {"id": ids["product_filing"]},
+        )
+        other.execute(text("UPDATE kept SET review_state = 'submitted'"))
+        other.execute(
+            text("DELETE FROM product_filings WHERE id = :id"), {"id": ids["product_filing"]}
+        )
+        other.commit()  # the product has no filing yet: its first save is about to happen
+        other.execute(system)
+        other.execute(text("INSERT INTO product_filings SELECT * FROM kept"))  # not committed
+        outcome = {}
+
+        def merchant_save():
+            with racing.test_request_context(), tenant_context(ids["tenant"]):
+                try:
+                    outcome["result"] = save_product_filing(ids["product"], filed, "staff")
+                except Refused as refused:
+                    outcome["result"] = refused
+                finally:
+                    db.session.remove()
+
+        worker = threading.Thread(target=merchant_save)
+        worker.start()
+        _until_someone_waits_for_a_lock(other)
+        other.commit()  # the other first save lands: the merchant's insert now clashes
+        worker.join(timeout=30)
+    assert isinstance(outcome["result"], Refused)
+    assert outcome["result"].code == ErrorCode.UNDER_REVIEW
