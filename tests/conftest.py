@@ -5,6 +5,7 @@ are started for the session. Every test runs with two tenants present.
 """
 
 import os
+import tempfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -60,6 +61,8 @@ def app_config(database_url: str, **overrides) -> dict:
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
         "WEBHOOK_ALLOW_LOOPBACK": True,  # test endpoints listen on 127.0.0.1
+        # uploads of every test app go to a folder of its own, never the instance folder
+        "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="kuajing-test-uploads-"),
     }
     config.update(overrides)
     return config
