@@ -9,7 +9,7 @@ retry would wait for an answer that never comes.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,6 +23,9 @@ from storefront.tenancy import require_tenant_id, system_context
 # still in flight after this is abandoned. The use cases behind keys stay safe to run again
 # (a placement finds its checkout by the key, a payment reuses the checkout's live one).
 ABANDONED_AFTER = timedelta(minutes=2)
+# Retries come within minutes, at most hours; a stored answer may hold a payment's client
+# secret, so keys are kept a day (as payment providers keep theirs) and then deleted.
+KEPT_FOR = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,12 @@ def release(record_id: int) -> None:
     db.session.rollback()
     db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
     db.session.commit()
+
+
+def purge_expired(now: datetime) -> int:
+    """Delete this store's keys older than KEPT_FOR, answered or abandoned; return how many."""
+    deleted = db.session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEPT_FOR)
+    ).rowcount
+    db.session.commit()
+    return deleted

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Tenant
 from storefront.models.types import utcnow
+from storefront.services import idempotency
 from storefront.services.area_reports import generate_due
 from storefront.services.fulfilment import sweep
 from storefront.services.order_events import deliver_due
@@ -16,8 +17,8 @@ from storefront.tenancy import tenant_context
 
 
 def sweep_all_stores() -> dict[str, dict[str, int]]:
-    """Expire unpaid orders, auto-confirm receipt, dispatch left-over events and send due
-    webhooks in every active store."""
+    """Expire unpaid orders, auto-confirm receipt, dispatch left-over events, send due
+    webhooks and forget expired API idempotency keys in every active store."""
     config, now = current_app.config, utcnow()
     ttl = timedelta(minutes=config["UNPAID_ORDER_TTL_MINUTES"])
     receipt = timedelta(days=config["AUTO_RECEIPT_DAYS"])
@@ -29,6 +30,7 @@ def sweep_all_stores() -> dict[str, dict[str, int]]:
             # events a crashed or unreachable dispatcher left behind, then due webhooks
             results[slug]["events"] = dispatch_pending()
             results[slug]["delivered"] = deliver_due()
+            results[slug]["idempotency_keys_purged"] = idempotency.purge_expired(now)
     return results
 
 

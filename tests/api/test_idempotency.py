@@ -10,7 +10,7 @@ from storefront.extensions import db
 from storefront.models.api import ApiCart, IdempotencyRecord
 from storefront.models.types import utcnow
 from storefront.services.api_access import KeyScope, create_key
-from storefront.services.idempotency import ABANDONED_AFTER
+from storefront.services.idempotency import ABANDONED_AFTER, KEPT_FOR, purge_expired
 from storefront.tenancy import tenant_context
 from tests.api.helpers import api_key, bearer
 from tests.support import factories
@@ -139,3 +139,25 @@ def test_a_claim_abandoned_in_flight_is_taken_over_by_the_retry(client, tenants)
     replayed = client.post(url, headers=headers)
     assert replayed.get_json() == retried.get_json()
     assert replayed.headers["Idempotent-Replayed"] == "true"
+
+
+def test_the_sweep_forgets_keys_older_than_a_day_in_each_store_only(client, tenants):
+    stores = (tenants.a.tenant, tenants.b.tenant)
+    for store in stores:
+        headers = {**bearer(api_key(store, "write")), "Idempotency-Key": "old"}
+        assert client.post(f"/api/v1/stores/{store.slug}/carts", headers=headers).status_code == 201
+        headers["Idempotency-Key"] = "young"
+        assert client.post(f"/api/v1/stores/{store.slug}/carts", headers=headers).status_code == 201
+    for store in stores:  # both stores hold a key past its day
+        with tenant_context(store.id):
+            db.session.execute(
+                update(IdempotencyRecord)
+                .where(IdempotencyRecord.key == "old")
+                .values(created_at=utcnow() - KEPT_FOR - timedelta(minutes=1))
+            )
+            db.session.commit()
+    with tenant_context(stores[0].id):  # store A's sweep
+        assert purge_expired(utcnow()) == 1
+        assert db.session.scalars(select(IdempotencyRecord.key)).all() == ["young"]
+    with tenant_context(stores[1].id):
+        assert sorted(db.session.scalars(select(IdempotencyRecord.key))) == ["old", "young"]
