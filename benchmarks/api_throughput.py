@@ -62,17 +62,10 @@ def build_store(app) -> dict:
             shoppers = []
             for n in range(CLIENTS):
                 shopper = factories.shopper()
-                identity = factories.identity(shopper, _id_number(n))
+                identity = factories.identity(shopper, factories.resident_id(n))
                 shoppers.append((shopper.email, identity.id))
         db.session.commit()
         return {"slug": tenant.slug, "products": products, "shoppers": shoppers}
-
-
-def _id_number(n: int) -> str:
-    from storefront.domain.identity import check_char
-
-    body = f"110105{1960 + n}0101{n:03d}"
-    return body + check_char(body)
 
 
 class Client:

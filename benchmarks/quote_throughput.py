@@ -88,7 +88,7 @@ def build_store(app, shoppers: int) -> dict:
                     (
                         shopper.id,
                         factories.address(shopper).id,
-                        factories.identity(shopper, _id_number(n)).id,
+                        factories.identity(shopper, factories.resident_id(n)).id,
                     )
                 )
         db.session.commit()
@@ -100,13 +100,6 @@ def build_store(app, shoppers: int) -> dict:
             "people": people,
             "emails": emails,
         }
-
-
-def _id_number(n: int) -> str:
-    from storefront.domain.identity import check_char
-
-    body = f"110105{1950 + n % 50}0101{n % 1000:03d}"
-    return body + check_char(body)
 
 
 class Browser:

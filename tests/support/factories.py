@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from storefront.domain.identity import check_char
 from storefront.extensions import db
 from storefront.models import (
     Address,
@@ -203,6 +204,12 @@ def address(shopper_row: Shopper) -> Address:
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def resident_id(n: int) -> str:
+    """A valid resident ID number (GB 11643 check digit) that differs for each n < 1000."""
+    first17 = f"110101199003{n % 28 + 1:02d}{n:03d}"[:17]
+    return first17 + check_char(first17)
 
 
 def identity(shopper_row: Shopper, id_number: str = VALID_IDS[0]) -> BuyerIdentity:

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from flask import Flask
 
 from storefront import create_app
-from storefront.domain.identity import check_char
 from storefront.extensions import db
 from tests.conftest import ClosingClient, app_config, truncate_all
 
@@ -37,9 +36,3 @@ def all_at_once(count: int, work: Callable[[int, threading.Barrier], object]) ->
     barrier = threading.Barrier(count)
     with ThreadPoolExecutor(count) as pool:
         return list(pool.map(lambda i: work(i, barrier), range(count)))
-
-
-def id_number(n: int) -> str:
-    """A valid resident ID number (GB 11643 check digit) that differs for each n < 1000."""
-    first17 = f"110101199003{n % 28 + 1:02d}{n:03d}"[:17]
-    return first17 + check_char(first17)

@@ -16,7 +16,7 @@ from storefront.models import Order, Product
 from storefront.services import fulfilment
 from storefront.tenancy import tenant_context
 from tests.support import factories
-from tests.support.race import all_at_once, id_number, race_app
+from tests.support.race import all_at_once, race_app
 
 SHOPPERS, STOCK = 40, 20
 
@@ -36,7 +36,7 @@ def _setup(app) -> dict:
             for n in range(SHOPPERS):
                 shopper = factories.shopper()
                 address = factories.address(shopper)
-                identity = factories.identity(shopper, id_number(n))
+                identity = factories.identity(shopper, factories.resident_id(n))
                 shoppers.append((shopper.email, address.id, identity.id))
         ids = {"slug": tenant.slug, "tenant": tenant.id, "product": product.id}
         db.session.commit()
