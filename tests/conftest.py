@@ -6,12 +6,15 @@ are started for the session. Every test runs with two tenants present.
 
 import os
 import tempfile
+import time
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from plugins.stripe_payments import StripePayments
 from storefront import create_app
@@ -23,6 +26,7 @@ from tests.support.servers import postgres_server, redis_server
 
 WEBHOOK_SECRET = "whsec_test_secret"
 TEST_ENCRYPTION_KEY = "lZ0hJbq2q1Wv0m0o9mKq3eH2qkq6Zx3GzE4bQq1p9Xo="
+TRUNCATE_ATTEMPTS = 5
 
 
 @pytest.fixture(scope="session")
@@ -150,8 +154,19 @@ def truncate_all(app) -> None:
     keep = {"limit_policies", "alembic_version"}
     with app.app_context(), system_context():
         tables = [t.name for t in db.metadata.sorted_tables if t.name not in keep]
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
-        db.session.commit()
+        for attempt in range(TRUNCATE_ATTEMPTS):
+            try:
+                db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+                db.session.commit()
+                break
+            except OperationalError as error:
+                # A live server's last request (a polling page, an in-process job) may still
+                # hold a table TRUNCATE wants; PostgreSQL then breaks the deadlock by aborting
+                # one side. Ours is retried once that request is over.
+                db.session.rollback()
+                if not isinstance(error.orig, DeadlockDetected) or attempt == TRUNCATE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2)
         db.session.remove()
 
 
