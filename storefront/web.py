@@ -8,8 +8,7 @@ from flask_babel import refresh as refresh_babel
 
 from storefront.domain.errors import ErrorCode
 from storefront.models import Tenant
-from storefront.queries.stores import StoreView, active_store
-from storefront.services.embedding import allowed_origins
+from storefront.queries.stores import StoreView, active_store, embedding_origins
 from storefront.tenancy import enter_tenant, leave_tenant
 
 
@@ -48,7 +47,7 @@ def store_blueprint(name: str, import_name: str, **options) -> Blueprint:
         if tenant.suspended_at is not None or tenant.opened_at is None:
             # these pages answer before the store's own hooks (storefront.shop.embedding): a
             # host page that embeds the store shows them framed, not a browser refusal (§10)
-            g.frame_ancestors = allowed_origins(tenant.id)
+            g.frame_ancestors = embedding_origins(tenant)
         if tenant.suspended_at is not None:
             abort(closed_store_response())
         if tenant.opened_at is None:  # approved, not yet opened by its owner (issue 13)

@@ -30,7 +30,7 @@ def allow_command(store: str, origin: str) -> None:
 @click.argument("store")
 def list_command(store: str) -> None:
     """Print the origins allowed to embed the store STORE."""
-    from storefront.services.embedding import allowed_origins
+    from storefront.queries.embedding import allowed_origins
 
     with _store_context(store) as tenant_id:
         for origin in allowed_origins(tenant_id):

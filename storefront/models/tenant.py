@@ -33,6 +33,10 @@ class Tenant(db.Model):
         Percent, default=Decimal(0), server_default="0"
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped with every change of the store's allowed embedding origins (services.embedding):
+    # web processes keep the list with their view of this row (queries.stores) and read it
+    # again when the row they re-read each request says it changed.
+    embedding_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

@@ -1,4 +1,4 @@
-"""Read-only lookups of the store's allowed embedding origins for the console."""
+"""Read-only lookups of the store's allowed embedding origins."""
 
 from datetime import datetime
 
@@ -6,6 +6,14 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import EmbedOrigin, Order
+from storefront.tenancy import tenant_context
+
+
+def allowed_origins(tenant_id: int) -> tuple[str, ...]:
+    """Return the origins store `tenant_id` allows to embed it and call its API, sorted."""
+    with tenant_context(tenant_id):
+        statement = select(EmbedOrigin.origin).order_by(EmbedOrigin.origin)
+        return tuple(db.session.scalars(statement))
 
 
 def origin_rows() -> list[EmbedOrigin]:

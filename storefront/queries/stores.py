@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 from storefront.domain.limits import LimitPolicy
 from storefront.extensions import db
 from storefront.models import LimitPolicyRow, Tenant
+from storefront.queries.embedding import allowed_origins
 from storefront.tenancy import settings_shared, tenant_settings
 
 _CACHE = "kuajing_store_views"
@@ -30,11 +31,12 @@ class StoreView:
     expires nothing and nothing can write it back.
     """
 
-    __slots__ = ("_values", "policy")
+    __slots__ = ("_origins", "_values", "policy")
 
     def __init__(self, values: dict, policy: LimitPolicy) -> None:
         object.__setattr__(self, "_values", values)
         object.__setattr__(self, "policy", policy)
+        object.__setattr__(self, "_origins", None)
 
     def __getattr__(self, name: str):
         try:
@@ -85,3 +87,14 @@ def active_store(slug: str) -> StoreView | None:
     view = StoreView(values, LimitPolicy(*row[len(names) :]))
     views[slug] = (tuple(row), view)
     return view
+
+
+def embedding_origins(store: StoreView) -> tuple[str, ...]:
+    """Return the origins allowed to embed `store`, read once per view: every change of the
+    list bumps the store's embedding version (services.embedding), so the next request reads a
+    changed row and builds a new view, which reads the list again."""
+    origins = store._origins
+    if origins is None:  # two threads may both read it: the same list, no harm
+        origins = allowed_origins(store.id)
+        object.__setattr__(store, "_origins", origins)
+    return origins

@@ -4,23 +4,17 @@ The list feeds the store pages' CSP frame-ancestors, the embedded store's postMe
 and the API's CORS answers: one list, read through `allowed_origins` / `is_allowed`.
 """
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storefront.domain.embedding import MAX_ORIGINS, normalise_origin
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.models import EmbedOrigin, Tenant
+from storefront.queries.embedding import allowed_origins
 from storefront.services.errors import NotFound
 from storefront.services.locks import locked
-from storefront.tenancy import require_tenant_id, tenant_context
-
-
-def allowed_origins(tenant_id: int) -> tuple[str, ...]:
-    """Return the origins store `tenant_id` allows to embed it and call its API, sorted."""
-    with tenant_context(tenant_id):
-        statement = select(EmbedOrigin.origin).order_by(EmbedOrigin.origin)
-        return tuple(db.session.scalars(statement))
+from storefront.tenancy import require_tenant_id
 
 
 def is_allowed(tenant_id: int, origin: str | None) -> bool:
@@ -40,6 +34,7 @@ def allow_origin(text: str, who: str) -> EmbedOrigin:
     # who added it, for the console's list: a long name and e-mail would not fit the column
     row = EmbedOrigin(origin=origin, created_by=_fitted(who, EmbedOrigin.created_by))
     db.session.add(row)
+    _note_change()
     try:
         db.session.commit()
     except IntegrityError as error:  # added by another request at the same moment
@@ -54,8 +49,19 @@ def remove_origin(origin_id: int) -> str:
     if origin is None:
         raise NotFound(f"embed origin {origin_id}")
     db.session.execute(delete(EmbedOrigin).where(EmbedOrigin.id == origin_id))
+    _note_change()
     db.session.commit()
     return origin
+
+
+def _note_change() -> None:
+    """Bump the store's embedding version in the change's transaction: every web process
+    re-reads its view of the store's row per request and so reads the new list (queries.stores)."""
+    db.session.execute(
+        update(Tenant)
+        .where(Tenant.id == require_tenant_id())
+        .values(embedding_version=Tenant.embedding_version + 1)
+    )
 
 
 def _fitted(text: str, column) -> str:

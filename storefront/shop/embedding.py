@@ -15,7 +15,7 @@ from flask_login import current_user
 from storefront.models import Shopper
 from storefront.models.types import utcnow
 from storefront.queries.embedding import orders_placed_since
-from storefront.services.embedding import allowed_origins
+from storefront.queries.stores import embedding_origins
 from storefront.shop import bp, site
 from storefront.shop.cart_session import cart_items
 
@@ -35,7 +35,7 @@ def _embedding() -> None:
     if request.args.get("embed") != "1" and _state() is None:
         g.embed_host = None
         return  # not embedded: a page reads the origins for its answer (_frame_ancestors)
-    g.frame_ancestors = allowed_origins(g.tenant.id)
+    g.frame_ancestors = embedding_origins(g.tenant)
     if request.args.get("embed") == "1":
         _enter(request.args.get("host", ""))
     state = _state()
@@ -52,7 +52,7 @@ def _frame_ancestors(response):
     if response.is_json or "frame_ancestors" in g or g.get("tenant") is None:
         return response
     if response.status_code < 500:  # a failed request (its database down) reads nothing more
-        g.frame_ancestors = allowed_origins(g.tenant.id)
+        g.frame_ancestors = embedding_origins(g.tenant)
     return response
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from storefront import create_app
 from storefront.extensions import db
 from storefront.models import EmbedOrigin, Order
-from storefront.services.embedding import allow_origin, allowed_origins, is_allowed
+from storefront.queries.embedding import allowed_origins
+from storefront.services.embedding import allow_origin, is_allowed, remove_origin
 from storefront.tenancy import tenant_context
 from tests.conftest import app_config
 from tests.support import factories
@@ -53,6 +54,19 @@ def test_each_store_names_only_its_own_origins_as_frame_ancestors(client, allowe
     response = client.get(f"/s/{b.slug}/")
     assert frame_ancestors(response) == f"'self' {B_SITE}"
     assert A_SITE not in response.headers["Content-Security-Policy"]
+
+
+def test_a_changed_list_is_named_by_the_next_page_of_a_process_that_kept_the_old_one(
+    client, allowed
+):
+    a = allowed.a.tenant
+    assert B_SITE not in frame_ancestors(client.get(f"/s/{a.slug}/"))  # the process keeps it
+    with tenant_context(a.id):
+        allow_origin(B_SITE, "test")
+    assert B_SITE in frame_ancestors(client.get(f"/s/{a.slug}/"))
+    with tenant_context(a.id):
+        remove_origin(db.session.scalar(select(EmbedOrigin.id).where(EmbedOrigin.origin == A_SITE)))
+    assert A_SITE not in frame_ancestors(client.get(f"/s/{a.slug}/"))
 
 
 def test_pages_outside_a_store_and_stores_without_origins_frame_only_themselves(client, allowed):
@@ -109,7 +123,7 @@ def test_a_removed_origin_is_no_longer_talked_to(client, allowed):
     slug = allowed.a.tenant.slug
     client.get(f"/s/{slug}/?embed=1&host={A_SITE}")
     with tenant_context(allowed.a.tenant.id):
-        db.session.execute(EmbedOrigin.__table__.delete().where(EmbedOrigin.origin == A_SITE))
+        remove_origin(db.session.scalar(select(EmbedOrigin.id).where(EmbedOrigin.origin == A_SITE)))
     page = client.get(f"/s/{slug}/").get_data(as_text=True)
     assert embedded_script(page) is None
     assert client.get(f"/s/{slug}/embed/events.json").json["host"] is None

@@ -77,15 +77,15 @@ def jobs_on_redis(app, redis_url):
 # store row (it also shares the tenant with PostgreSQL), shopper, identity, products (joined,
 # with their filings), quota; a JSON answer is never framed: no embedding origins
 QUOTE = 5
-# store row + embedding origins, product (joined), reviews, shopper, unread notifications
-PRODUCT_PAGE = 6
-# store row + embedding origins, products (joined, their total in each row), shopper, unread
-# notifications
-HOME = 5
-# store row + embedding origins, shopper, addresses, identities; suspension, token, address,
-# identity, person (one upsert that locks), products (with their filings), quota; 7 writes,
-# the stock last (nothing reloaded after the commit)
-PLACE = 19
+# store row (its embedding origins kept with the process's view of it), product (joined),
+# reviews, shopper, unread notifications
+PRODUCT_PAGE = 5
+# store row, products (joined, their total in each row), shopper, unread notifications
+HOME = 4
+# store row, shopper, addresses, identities; suspension, token, address, identity, person (one
+# upsert that locks), products (with their filings), quota; 7 writes, the stock last (nothing
+# reloaded after the commit)
+PLACE = 18
 # event recorded, its payment found (its id kept past the commit)
 WEBHOOK = 2
 
