@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront.extensions import db, login_manager
 from storefront.models import Applicant, PlatformOperator, Shopper, StaffUser
-from storefront.queries import row_or_none
+from storefront.queries.shoppers import signed_in_shopper
 from storefront.tenancy import system_context
 
 CONTENT_SECURITY_POLICY = (
@@ -112,7 +112,7 @@ def load_user(user_id: str):
 def _load_account(model, account_id: int):
     if model is Shopper:
         tenant = g.get("tenant")
-        return row_or_none(Shopper, account_id) if tenant is not None else None
+        return signed_in_shopper(account_id) if tenant is not None else None
     if model is StaffUser:
         with system_context():  # the console sets the tenant from this very account
             user = db.session.get(StaffUser, account_id)

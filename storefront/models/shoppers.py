@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
 from storefront.crypto import identity_hash
 from storefront.domain.identity import mask_prc_id, normalise_prc_id
@@ -28,6 +28,9 @@ class Shopper(TenantScoped, PasswordMixin, UserMixin, db.Model):
     identities = relationship(
         "BuyerIdentity", back_populates="shopper", order_by="BuyerIdentity.id"
     )
+    # How many of their notifications are unread, read with the shopper by a session's sign-in
+    # to a page (queries.shoppers.signed_in_shopper); None when loaded otherwise or reloaded.
+    unread_notifications: Mapped[int | None] = query_expression()
     SESSION_KIND = "shopper"
 
 

@@ -26,7 +26,12 @@ def _unread_notifications() -> int:
     from storefront.services.notifications import unread_count
 
     user = current_user._get_current_object()
-    return unread_count(user.id) if isinstance(user, Shopper) else 0
+    if not isinstance(user, Shopper):
+        return 0
+    # read with the shopper at sign-in to this request; after a commit (one that marked them
+    # read, say) the shopper is reloaded without it, and the count is read again
+    known = user.unread_notifications
+    return unread_count(user.id) if known is None else known
 
 
 from storefront.shop import (  # noqa: E402, F401 - routes register on import

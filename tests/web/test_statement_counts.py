@@ -79,9 +79,9 @@ def jobs_on_redis(app, redis_url):
 QUOTE = 5
 # store row (its embedding origins kept with the process's view of it), product (joined),
 # reviews, shopper, unread notifications
-PRODUCT_PAGE = 5
+PRODUCT_PAGE = 4
 # store row, products (joined, their total in each row), shopper, unread notifications
-HOME = 4
+HOME = 3
 # store row, shopper, addresses, identities; suspension, token, address, identity, person (one
 # upsert that locks), products (with their filings), quota; 7 writes, the stock last (nothing
 # reloaded after the commit)

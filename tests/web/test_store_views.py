@@ -1,6 +1,7 @@
 """The store a request is for is read with every request: a merchant's or the operator's
 change is seen by the next request, and nothing one store's requests keep serves another."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy.orm.exc import UnmappedInstanceError
 from storefront.extensions import db
 from storefront.models import LimitPolicyRow, Product, TaxTemplate, Tenant
 from storefront.queries.stores import StoreView, active_store
+from storefront.services.notifications import notify
 from storefront.tenancy import system_context, tenant_context
 from tests.web.helpers import login_shopper
 
@@ -90,3 +92,21 @@ def test_a_store_view_cannot_be_changed_or_written_back(app, tenants):
         view.name = "another name"
     with pytest.raises(UnmappedInstanceError):  # no session takes it
         db.session.add(view)
+
+
+def unread_badge(client, store) -> str | None:
+    page = client.get(f"/s/{store.tenant.slug}/").get_data(as_text=True)
+    found = re.search(r'class="badge unread-count">(\d+)<', page)
+    return found[1] if found else None
+
+
+def test_the_unread_count_read_with_the_shopper_follows_new_and_read_notifications(client, a):
+    assert unread_badge(client, a) is None
+    with tenant_context(a.tenant.id):
+        for key in ("one", "two"):
+            notify(a.shopper.id, key=key, kind="order_shipped")
+        db.session.commit()
+    assert unread_badge(client, a) == "2"
+    page = client.post(f"/s/{a.tenant.slug}/notifications", follow_redirects=True)
+    assert 'class="badge unread-count"' not in page.get_data(as_text=True)
+    assert unread_badge(client, a) is None
