@@ -176,7 +176,29 @@ def _filter_by_tenant(state) -> None:
     # With a tenant in context every statement gets its criteria: they constrain only the
     # tenant-owned entities a statement has, so looking for them first (a walk of the whole
     # statement) would cost more than the option itself, on every statement of a request.
-    state.statement = state.statement.options(_tenant_criteria(tenant_id))
+    state.statement = _with_tenant_criteria(state.statement, tenant_id)
+
+
+def _with_tenant_criteria(statement, tenant_id: int):
+    """Return `statement` with the tenant's criteria, kept per statement and tenant.
+
+    A statement built once per process (a hot page's) so stays one object per tenant, and
+    SQLAlchemy computes its cache key once instead of walking it on every execution; one built
+    per request is dropped with it.
+    """
+    filtered = _FILTERED.get(statement)
+    if filtered is None:
+        filtered = _FILTERED[statement] = {}
+    chosen = filtered.get(tenant_id)
+    if chosen is None:
+        if len(filtered) >= _KEPT_TENANTS:
+            filtered.clear()  # a process serving many stores keeps its busiest few
+        chosen = filtered[tenant_id] = statement.options(_tenant_criteria(tenant_id))
+    return chosen
+
+
+_FILTERED: "WeakKeyDictionary" = WeakKeyDictionary()
+_KEPT_TENANTS = 64
 
 
 @cache

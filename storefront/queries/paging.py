@@ -8,8 +8,9 @@ which has no row to carry it, counts apart. The page answers what the pager macr
 from collections.abc import Iterator
 from dataclasses import dataclass
 from math import ceil
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from storefront.extensions import db
@@ -50,11 +51,8 @@ class Page:
 
 def counted_page(statement, page: int, per_page: int) -> Page:
     """Return page `page` (from 1) of `statement`'s entities with their total."""
-    rows = db.session.execute(
-        statement.add_columns(func.count().over())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
+    window = {"page_limit": per_page, "page_offset": (max(page, 1) - 1) * per_page}
+    rows = db.session.execute(_counted(statement), window).all()
     if rows:
         total = rows[0][-1]
     else:
@@ -62,3 +60,20 @@ def counted_page(statement, page: int, per_page: int) -> Page:
         counted = select(func.count()).select_from(rows_of)
         total = db.session.scalar(counted)
     return Page([row[0] for row in rows], page, per_page, total)
+
+
+def _counted(statement):
+    """The statement's page with the total in each row, built once per statement: the page
+    window is bound at execution, so a statement kept by its caller is paged the same way on
+    every request."""
+    counted = _COUNTED.get(statement)
+    if counted is None:
+        counted = _COUNTED[statement] = (
+            statement.add_columns(func.count().over())
+            .limit(bindparam("page_limit"))
+            .offset(bindparam("page_offset"))
+        )
+    return counted
+
+
+_COUNTED: "WeakKeyDictionary" = WeakKeyDictionary()

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from storefront.domain.ratings import average_rating, reviewer_name
 from storefront.extensions import db
@@ -28,17 +29,23 @@ class ProductReviews:
 
 def product_reviews(product_id: int) -> ProductReviews:
     """Return the product's reviews, newest first, with their average and count."""
-    rows = db.session.execute(
-        select(Review, Shopper.name)
-        .join(Shopper, Shopper.id == Review.shopper_id)
-        .where(Review.product_id == product_id)
-        .order_by(Review.created_at.desc(), Review.id.desc())
-    ).all()
+    rows = db.session.execute(_product_reviews_statement(), {"product_id": product_id}).all()
     shown = [
         ShownReview(review.rating, review.body, reviewer_name(name), review.created_at)
         for review, name in rows
     ]
     return ProductReviews(average_rating([r.rating for r in shown]), len(shown), shown)
+
+
+@cache
+def _product_reviews_statement():
+    """Built once per process: every product page runs it."""
+    return (
+        select(Review, Shopper.name)
+        .join(Shopper, Shopper.id == Review.shopper_id)
+        .where(Review.product_id == bindparam("product_id"))
+        .order_by(Review.created_at.desc(), Review.id.desc())
+    )
 
 
 def order_reviews(order: Order) -> dict[int, Review]:

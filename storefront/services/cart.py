@@ -8,8 +8,9 @@ and quotes tax and limits for each group with the person's current quota use.
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from storefront.domain.cart_rules import CartItem, MixProblem, check_mix, split_orders
@@ -142,14 +143,7 @@ def freight_for(supplier: Supplier, goods_total: Decimal) -> Decimal:
 
 def _load_lines(items: dict[int, int]) -> tuple[list[CartLine], list[str], list[str]]:
     """The cart's lines, the names of those short of stock and of those not filed yet."""
-    # one statement (joined, not one per relationship, filings included); populate_existing:
-    # a product loaded earlier in this request is quoted from the row as it is now
-    rows = db.session.execute(
-        with_filing_states(select(Product))
-        .where(Product.id.in_(list(items)))
-        .options(joinedload(Product.tax_template), joinedload(Product.supplier))
-        .execution_options(populate_existing=True)
-    ).all()
+    rows = db.session.execute(_lines_statement(), {"ids": list(items)}).all()
     by_id = {product.id: product for product, _state, _store_state in rows}
     lines, unavailable = [], []
     for product_id, quantity in items.items():
@@ -166,6 +160,19 @@ def _load_lines(items: dict[int, int]) -> tuple[list[CartLine], list[str], list[
         if row[0].id in in_cart and is_unfiled(*row)
     ]
     return lines, unavailable, unfiled
+
+
+@cache
+def _lines_statement():
+    """The cart's products in one statement (joined, not one per relationship, filings
+    included), built once per process. populate_existing: a product loaded earlier in this
+    request is quoted from the row as it is now."""
+    return (
+        with_filing_states(select(Product))
+        .where(Product.id.in_(bindparam("ids", expanding=True)))
+        .options(joinedload(Product.tax_template), joinedload(Product.supplier))
+        .execution_options(populate_existing=True)
+    )
 
 
 def _mix_item(line: CartLine) -> CartItem:

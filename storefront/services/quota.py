@@ -7,9 +7,10 @@ PostgreSQL), so two checkouts of one person queue up and can never together pass
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -41,16 +42,22 @@ def china_day(moment: datetime) -> date:
 def usage(person: str, moment: datetime) -> Usage:
     """Return the person's annual and same-day use at `moment` (no lock)."""
     day = china_day(moment)
-    # one statement: the day is inside the year, so the year's rows hold both sums
-    annual, daily = db.session.execute(
-        select(
-            func.coalesce(func.sum(QuotaMovement.annual_amount), 0),
-            func.coalesce(
-                func.sum(case((QuotaMovement.day == day, QuotaMovement.day_amount), else_=0)), 0
-            ),
-        ).where(QuotaMovement.person_hash == person, QuotaMovement.year == day.year)
-    ).one()
+    values = {"person": person, "day": day, "year": day.year}
+    annual, daily = db.session.execute(_usage_statement(), values).one()
     return Usage(round_money(Decimal(annual)), round_money(Decimal(daily)))
+
+
+@cache
+def _usage_statement():
+    """One statement (the day is inside the year, so the year's rows hold both sums), built
+    once per process: every cart quote runs it."""
+    same_day = QuotaMovement.day == bindparam("day", type_=QuotaMovement.day.type)
+    return select(
+        func.coalesce(func.sum(QuotaMovement.annual_amount), 0),
+        func.coalesce(func.sum(case((same_day, QuotaMovement.day_amount), else_=0)), 0),
+    ).where(
+        QuotaMovement.person_hash == bindparam("person"), QuotaMovement.year == bindparam("year")
+    )
 
 
 def lock_person(person: str) -> None:

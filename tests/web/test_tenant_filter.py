@@ -32,6 +32,15 @@ def test_the_orm_criteria_alone_keep_each_tenant_to_its_rows(tenants):
             assert db.session.scalar(counted.execution_options(**_PAST_RLS)) == 1
 
 
+def test_a_statement_built_once_is_filtered_for_each_tenant_that_runs_it(tenants):
+    a, b = tenants.a, tenants.b
+    kept = select(Product.id).where(Product.id.in_([a.product.id, b.product.id]))
+    kept = kept.execution_options(**_PAST_RLS)
+    for store in (a, b, a, b):  # each tenant's filtered copy of it, kept and reused
+        with tenant_context(store.tenant.id):
+            assert set(db.session.scalars(kept)) == {store.product.id}
+
+
 def test_a_tenant_read_without_a_tenant_is_refused_each_time(tenants):
     statement = select(func.count()).select_from(Order)  # no entity: found by its tables
     for _ in range(2):  # the second time from what the first one found
