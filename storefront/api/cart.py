@@ -18,9 +18,9 @@ from storefront.models.api import ApiCart
 from storefront.models.types import utcnow
 from storefront.queries.api import cart_by_public_id
 from storefront.queries.catalog import active_product_or_404
-from storefront.queries.shoppers import shopper_identity
 from storefront.services.api_carts import cart_items, open_cart, set_cart_quantity
 from storefront.services.cart import MAX_QUANTITY, build_cart
+from storefront.services.quota import identity_with_usage
 
 CART_ID = r"<string(minlength=8, maxlength=32):cart_id>"
 
@@ -120,6 +120,8 @@ def _cart_body(cart: ApiCart) -> dict:
 
 
 def _quote(cart: ApiCart, identity_id: int | None) -> dict:
-    shopper = current_shopper()
-    identity = shopper_identity(shopper.id, identity_id) if shopper else None
-    return cart_json(build_cart(g.tenant, cart_items(cart), identity, utcnow()))
+    shopper, moment = current_shopper(), utcnow()
+    identity, used = (
+        identity_with_usage(shopper.id, identity_id, moment) if shopper else (None, None)
+    )
+    return cart_json(build_cart(g.tenant, cart_items(cart), identity, moment, used))

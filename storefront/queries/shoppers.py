@@ -37,28 +37,6 @@ def _signed_in_statement():
     )
 
 
-def chosen_identity(user, identity_id: int | None) -> BuyerIdentity | None:
-    """Return the shopper's chosen identity, else their first one, else None."""
-    if not isinstance(user._get_current_object(), Shopper):
-        return None
-    return shopper_identity(user.id, identity_id)
-
-
-def shopper_identity(shopper_id: int, identity_id: int | None) -> BuyerIdentity | None:
-    """Return the shopper's identity `identity_id`, else their first one, else None."""
-    values = {"shopper_id": shopper_id, "identity_id": identity_id}
-    return db.session.scalar(_identity_statement(bool(identity_id)), values)
-
-
-@cache
-def _identity_statement(chosen: bool):
-    """Built once per process (each cart quote runs it): the chosen identity, or the first."""
-    statement = select(BuyerIdentity).where(BuyerIdentity.shopper_id == bindparam("shopper_id"))
-    if chosen:
-        statement = statement.where(BuyerIdentity.id == bindparam("identity_id"))
-    return statement.order_by(BuyerIdentity.id).limit(1)
-
-
 def addresses_statement(shopper_id: int):
     """The shopper's addresses (for a paged list)."""
     return select(Address).where(Address.shopper_id == shopper_id)

@@ -122,15 +122,21 @@ def tenant_policy(tenant: "Tenant | StoreView") -> LimitPolicy:
 
 
 def build_cart(
-    tenant: Tenant, items: dict[int, int], identity: BuyerIdentity | None, moment: datetime
+    tenant: Tenant,
+    items: dict[int, int],
+    identity: BuyerIdentity | None,
+    moment: datetime,
+    used: "quota.Usage | None" = None,
 ) -> CartSnapshot:
-    """Load, group, check and quote the cart for `identity` (None: no quota yet)."""
+    """Load, group, check and quote the cart for `identity` (None: no quota yet); `used` is
+    the person's quota use when the caller read it with the identity, else it is read here."""
     lines, unavailable, unfiled = _load_lines(items)
     snapshot = CartSnapshot(policy=tenant_policy(tenant), unavailable=unavailable)
     snapshot.unfiled = unfiled
     snapshot.problems = check_mix([_mix_item(line) for line in lines])
     snapshot.groups = _group(lines)
-    used = quota.usage(quota.person_hash(identity.id_number), moment) if identity else None
+    if identity is not None and used is None:
+        used = quota.usage(identity.id_number_hash, moment)
     snapshot.annual_used = used.annual if used else None
     _quote_groups(snapshot, used)
     return snapshot

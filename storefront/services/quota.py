@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from storefront.crypto import identity_hash
 from storefront.domain.money import round_money
 from storefront.extensions import db
+from storefront.models import BuyerIdentity
 from storefront.models.ledger import QuotaMovement, QuotaPerson
 
 # Customs counts calendar years and days in China time.
@@ -41,23 +42,62 @@ def china_day(moment: datetime) -> date:
 
 def usage(person: str, moment: datetime) -> Usage:
     """Return the person's annual and same-day use at `moment` (no lock)."""
+    values = {"person": person, **_day_values(moment)}
+    return _usage(*db.session.execute(_usage_statement(), values).one())
+
+
+def identity_with_usage(
+    shopper_id: int, identity_id: int | None, moment: datetime
+) -> tuple[BuyerIdentity | None, Usage | None]:
+    """Return the shopper's identity `identity_id` (else their first, else None) and its
+    person's use at `moment` (no lock), in one statement: every cart quote reads both."""
+    values = {"shopper_id": shopper_id, "identity_id": identity_id, **_day_values(moment)}
+    row = db.session.execute(_identity_statement(bool(identity_id)), values).one_or_none()
+    return (row[0], _usage(*row[1:])) if row else (None, None)
+
+
+def _day_values(moment: datetime) -> dict:
     day = china_day(moment)
-    values = {"person": person, "day": day, "year": day.year}
-    annual, daily = db.session.execute(_usage_statement(), values).one()
+    return {"day": day, "year": day.year}
+
+
+def _usage(annual, daily) -> Usage:
     return Usage(round_money(Decimal(annual)), round_money(Decimal(daily)))
+
+
+def _sums() -> tuple:
+    """The annual and same-day sums of a person's movements of the year (bound: day, year):
+    the day is inside the year, so the year's rows hold both."""
+    same_day = QuotaMovement.day == bindparam("day", type_=QuotaMovement.day.type)
+    return (
+        func.coalesce(func.sum(QuotaMovement.annual_amount), 0),
+        func.coalesce(func.sum(case((same_day, QuotaMovement.day_amount), else_=0)), 0),
+    )
+
+
+# Both statements are built once per process: every cart quote runs one of them.
 
 
 @cache
 def _usage_statement():
-    """One statement (the day is inside the year, so the year's rows hold both sums), built
-    once per process: every cart quote runs it."""
-    same_day = QuotaMovement.day == bindparam("day", type_=QuotaMovement.day.type)
-    return select(
-        func.coalesce(func.sum(QuotaMovement.annual_amount), 0),
-        func.coalesce(func.sum(case((same_day, QuotaMovement.day_amount), else_=0)), 0),
-    ).where(
+    return select(*_sums()).where(
         QuotaMovement.person_hash == bindparam("person"), QuotaMovement.year == bindparam("year")
     )
+
+
+@cache
+def _identity_statement(chosen: bool):
+    person = (
+        QuotaMovement.person_hash == BuyerIdentity.id_number_hash,
+        QuotaMovement.year == bindparam("year"),
+    )
+    annual, daily = (select(total).where(*person).scalar_subquery() for total in _sums())
+    statement = select(BuyerIdentity, annual, daily).where(
+        BuyerIdentity.shopper_id == bindparam("shopper_id")
+    )
+    if chosen:
+        statement = statement.where(BuyerIdentity.id == bindparam("identity_id"))
+    return statement.order_by(BuyerIdentity.id).limit(1)
 
 
 def lock_person(person: str) -> None:

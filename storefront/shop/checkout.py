@@ -23,12 +23,11 @@ from storefront.domain.errors import Refused
 from storefront.input_hardening import finite_decimal, record_id
 from storefront.models.types import utcnow
 from storefront.queries import orders as order_queries
-from storefront.queries.shoppers import chosen_identity
 from storefront.security import payment_page_policy
-from storefront.services.cart import build_cart
 from storefront.services.checkout import CheckoutRefused, PlacementRequest, place_order
 from storefront.services.payments import browser_key, start_payment
 from storefront.shop import bp
+from storefront.shop.cart import quoted_cart
 from storefront.shop.cart_session import cart_items, clear_cart
 from storefront.shop.forms import CheckoutForm, PaymentForm
 from storefront.shop.invoices import checkout_invoicing, request_at_checkout
@@ -69,8 +68,7 @@ def checkout():
             return redirect(url_for("shop.pay", checkout_id=placed.id))
     # the cart is built here only for the page: a submit builds it once, in the placement
     wanted = form.identity_id.data or request.args.get("identity_id", type=record_id)
-    identity = chosen_identity(current_user, wanted)
-    snapshot = build_cart(g.tenant, cart_items(), identity, utcnow())
+    snapshot, identity = quoted_cart(wanted)
     form.token.data = uuid.uuid4().hex
     form.expected_total.data = f"{snapshot.total:.2f}"
     return render_template(

@@ -2,7 +2,10 @@
 
 from decimal import Decimal as D
 
-from storefront.tenancy import tenant_context
+from storefront.extensions import db
+from storefront.models.ledger import QuotaMovement, QuotaPerson
+from storefront.models.types import utcnow
+from storefront.tenancy import system_context, tenant_context
 from tests.support import factories
 from tests.web.helpers import login_shopper
 
@@ -156,3 +159,34 @@ def test_product_page_shows_the_tax_estimate(client, tenants):
     a = tenants.a
     body = client.get(f"/s/{a.tenant.slug}/products/{a.product.id}").get_data(as_text=True)
     assert "单件预估税费：¥77.45" in body  # 800 at 5/6/7: the figure 13 example
+
+
+def test_the_quote_counts_the_chosen_persons_use_this_year_in_every_store(client, tenants):
+    products, a, b = seed_store(tenants), tenants.a, tenants.b
+    login_shopper(client, a.tenant, a.shopper)
+    add(client, a.tenant.slug, products["p100"])
+    quote = f"/s/{a.tenant.slug}/cart/quote.json"
+    before = D(client.get(quote).get_json()["annual_remaining"])
+    now = utcnow()
+    with system_context():
+        person = a.identity.id_number_hash
+        db.session.merge(QuotaPerson(person_hash=person))
+        for store, year, amount in ((b, now.year, "1500.00"), (a, now.year - 1, "9000.00")):
+            movement = QuotaMovement(
+                person_hash=person,
+                tenant_id=store.tenant.id,
+                order_id=store.order.id,
+                year=year,
+                day=now.date().replace(year=year),
+                annual_amount=D(amount),
+                day_amount=D(amount),
+                reason="reserve",
+            )
+            db.session.add(movement)
+        db.session.flush()
+    with tenant_context(a.tenant.id):
+        other = factories.identity(a.shopper, factories.VALID_IDS[1])
+    after = D(client.get(quote).get_json()["annual_remaining"])
+    assert after == before - D("1500.00")  # this year's, in any store; last year's is over
+    chosen = client.get(f"{quote}?identity_id={other.id}").get_json()
+    assert D(chosen["annual_remaining"]) == before  # another person: their own use

@@ -74,9 +74,9 @@ def jobs_on_redis(app, redis_url):
         Queue(name, connection=Redis.from_url(redis_url)).empty()
 
 
-# store row (it also shares the tenant with PostgreSQL), shopper, identity, products (joined,
-# with their filings), quota; a JSON answer is never framed: no embedding origins
-QUOTE = 5
+# store row (it also shares the tenant with PostgreSQL), shopper, identity with its person's
+# quota use, products (joined, with their filings)
+QUOTE = 4
 # store row (its embedding origins kept with the process's view of it), product (joined),
 # reviews, shopper, unread notifications
 PRODUCT_PAGE = 4
