@@ -39,12 +39,6 @@ from storefront.shop.promoters import referral_code
 @login_required
 def checkout():
     form = CheckoutForm()
-    form.address_id.choices = [
-        SelectChoice(a.id, f"{a.consignee} {a.one_line()}") for a in current_user.addresses
-    ]
-    form.identity_id.choices = [
-        SelectChoice(i.id, f"{i.real_name} {i.masked_id}") for i in current_user.identities
-    ]
     if form.validate_on_submit():
         try:
             placed = place_order(
@@ -66,7 +60,14 @@ def checkout():
             clear_cart()
             request_at_checkout(placed)
             return redirect(url_for("shop.pay", checkout_id=placed.id))
-    # the cart is built here only for the page: a submit builds it once, in the placement
+    # the choices and the cart are read here only for the page: a submit reads its address
+    # and identity, and builds the cart, once, in the placement
+    form.address_id.choices = [
+        SelectChoice(a.id, f"{a.consignee} {a.one_line()}") for a in current_user.addresses
+    ]
+    form.identity_id.choices = [
+        SelectChoice(i.id, f"{i.real_name} {i.masked_id}") for i in current_user.identities
+    ]
     wanted = form.identity_id.data or request.args.get("identity_id", type=record_id)
     snapshot, identity = quoted_cart(wanted)
     form.token.data = uuid.uuid4().hex

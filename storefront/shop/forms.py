@@ -91,8 +91,10 @@ class IdentityForm(FlaskForm):
 
 
 class CheckoutForm(FlaskForm):
-    address_id = SelectField(_l("Deliver to"), coerce=record_id)
-    identity_id = SelectField(_l("Buyer identity"), coerce=record_id)
+    # the placement finds the address and identity among the shopper's own, or answers 404
+    # (services.checkout): a submit does not read their lists only to check the choice
+    address_id = SelectField(_l("Deliver to"), coerce=record_id, validate_choice=False)
+    identity_id = SelectField(_l("Buyer identity"), coerce=record_id, validate_choice=False)
     token = HiddenField()
     expected_total = HiddenField()
 

@@ -9,15 +9,17 @@ from decimal import Decimal as D
 import pytest
 import stripe
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.integrations import payment_provider
 from storefront.models import Notification, Order, Payment, ProviderEvent, QuotaMovement, Review
+from storefront.models.orders import Checkout
 from storefront.services import fulfilment
 from storefront.services.upkeep import customs_upkeep
 from storefront.tenancy import system_context, tenant_context
 from tests.conftest import WEBHOOK_SECRET
+from tests.support import factories
 from tests.support.localstripe import authenticate, confirm_card
 from tests.web.helpers import login_shopper, login_staff
 
@@ -350,3 +352,29 @@ def test_an_exchange_ships_a_replacement_to_confirm_again(client, a):
         db.session.refresh(a.order)
         assert (a.order.status, a.order.tracking_number) == ("shipped", "SF2222222222222")
         assert a.order.events[-1].reason == "exchange_shipped"
+
+
+def test_another_shoppers_address_or_identity_places_nothing(client, tenants):
+    a, b = tenants.a, tenants.b
+    slug = a.tenant.slug
+    login_shopper(client, a.tenant, a.shopper)
+    client.post(f"/s/{slug}/cart/items", data={"product_id": a.product.id, "quantity": 1})
+    with tenant_context(a.tenant.id):
+        neighbour = factories.shopper("neighbour@example.com")
+        theirs = factories.address(neighbour)
+    before = _checkouts()
+    for address_id, identity_id in (
+        (theirs.id, a.identity.id),  # another shopper of the store
+        (b.address.id, a.identity.id),  # a shopper of another store
+        (a.address.id, b.identity.id),
+    ):
+        page = client.get(f"/s/{slug}/checkout").get_data(as_text=True)
+        token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+        data = {"address_id": address_id, "identity_id": identity_id, "token": token}
+        assert client.post(f"/s/{slug}/checkout", data=data).status_code == 404
+    assert _checkouts() == before
+
+
+def _checkouts() -> int:
+    with system_context():
+        return db.session.scalar(select(func.count()).select_from(Checkout))
