@@ -66,8 +66,7 @@ def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: 
         return existing
     if not request.items:
         raise CheckoutRefused(ErrorCode.EMPTY_CART)
-    address = _owned(Address, shopper, request.address_id)
-    identity = _owned(BuyerIdentity, shopper, request.identity_id) if request.identity_id else None
+    address, identity = _owned(shopper, request.address_id, request.identity_id)
     person = quota.person_hash(identity.id_number) if identity else None
     if person:
         quota.lock_person(person)  # this person's placements queue up, platform-wide
@@ -112,11 +111,26 @@ def _check(snapshot: CartSnapshot, identity, expected_total: Decimal | None) -> 
         raise CheckoutRefused(ErrorCode.PRICE_CHANGED, snapshot)
 
 
-def _owned(model, shopper: Shopper, row_id: int):
-    row = db.session.scalar(select(model).where(model.id == row_id, model.shopper_id == shopper.id))
+def _owned(
+    shopper: Shopper, address_id: int, identity_id: int | None
+) -> tuple[Address, BuyerIdentity | None]:
+    """Return the shopper's address and identity (if one is chosen) in one statement, or
+    raise NotFound when either is not theirs."""
+    mine = (Address.id == address_id, Address.shopper_id == shopper.id)
+    if identity_id is None:
+        address = db.session.scalar(select(Address).where(*mine))
+        if address is None:
+            raise NotFound("Address")
+        return address, None
+    statement = (
+        select(Address, BuyerIdentity)
+        .join(BuyerIdentity, BuyerIdentity.shopper_id == Address.shopper_id)
+        .where(*mine, BuyerIdentity.id == identity_id)
+    )
+    row = db.session.execute(statement).one_or_none()
     if row is None:
-        raise NotFound(model.__name__)
-    return row
+        raise NotFound("Address or BuyerIdentity")
+    return row[0], row[1]
 
 
 def _take_stock(snapshot: CartSnapshot) -> None:

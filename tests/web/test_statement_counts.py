@@ -82,10 +82,10 @@ QUOTE = 4
 PRODUCT_PAGE = 4
 # store row, products (joined, their total in each row), shopper, unread notifications
 HOME = 3
-# store row, shopper; suspension, token, address, identity, person (one upsert that locks),
+# store row, shopper; suspension, token, address with identity, person (one upsert that locks),
 # products (with their filings), quota; 7 writes, the stock last (nothing reloaded after the
 # commit). The form's lists of addresses and identities are read only to show the page.
-PLACE = 16
+PLACE = 15
 # event recorded, its payment found (its id kept past the commit)
 WEBHOOK = 2
 
