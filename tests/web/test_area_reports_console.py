@@ -6,6 +6,7 @@ import io
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -132,7 +133,8 @@ def test_generate_now_shows_the_month_and_downloads_both_files(client, tenants):
 
 def test_a_month_not_over_cannot_be_chosen(client, tenants):
     login_staff(client, tenants.a.owner)
-    this_month = datetime.now(UTC).strftime("%Y-%m")
+    # months are China's (UTC+8): its month may have begun while UTC's has not
+    this_month = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
     response = client.post("/admin/area-reports/generate", data={"month": this_month})
     assert response.status_code == 302 and response.headers["Location"].endswith("/area-reports")
     with tenant_context(tenants.a.tenant.id):
