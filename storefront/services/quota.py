@@ -103,14 +103,18 @@ def _identity_statement(chosen: bool):
 def lock_person(person: str) -> None:
     """Create the person's ledger row if missing and lock it until the transaction ends."""
     dialect = db.session.get_bind().dialect.name
+    db.session.execute(_lock_statement(dialect), {"person": person})
+
+
+@cache
+def _lock_statement(dialect: str):
+    """One round trip, built once per process (every placement runs it): DO UPDATE locks the
+    existing row as SELECT ... FOR UPDATE does (the key is rewritten with itself), and a new
+    row is its inserter's until that one commits."""
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(QuotaPerson)
-    # one round trip: DO UPDATE locks the existing row as SELECT ... FOR UPDATE does (the key
-    # is rewritten with itself), and a new row is its inserter's until that one commits
-    db.session.execute(
-        insert.values(person_hash=person).on_conflict_do_update(
-            index_elements=[QuotaPerson.person_hash],
-            set_={"person_hash": insert.excluded.person_hash},
-        )
+    return insert.values(person_hash=bindparam("person")).on_conflict_do_update(
+        index_elements=[QuotaPerson.person_hash],
+        set_={"person_hash": insert.excluded.person_hash},
     )
 
 

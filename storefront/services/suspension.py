@@ -8,7 +8,9 @@ The checkout reads the flag with a key-share lock and a suspension takes the row
 lock, so a placement in flight either commits before the suspension or sees it.
 """
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, select
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
@@ -33,15 +35,22 @@ def refuse_if_suspended(tenant_id: int) -> None:
     """Raise Refused(STORE_SUSPENDED) when the store is suspended, or STORE_NOT_OPEN when its
     owner has not opened it yet (read from the row, locked against a concurrent suspension,
     never from a cached tenant)."""
-    suspended_at, opened_at = db.session.execute(
-        select(Tenant.suspended_at, Tenant.opened_at)
-        .where(Tenant.id == tenant_id)
-        .with_for_update(read=True, key_share=True)
-    ).one()
+    values = {"tenant_id": tenant_id}
+    suspended_at, opened_at = db.session.execute(_state_statement(), values).one()
     if suspended_at is not None:
         raise Refused(ErrorCode.STORE_SUSPENDED)
     if opened_at is None:  # approved from an application, not yet opened (issue 13)
         raise Refused(ErrorCode.STORE_NOT_OPEN)
+
+
+@cache
+def _state_statement():
+    """Built once per process: every placement runs it."""
+    return (
+        select(Tenant.suspended_at, Tenant.opened_at)
+        .where(Tenant.id == bindparam("tenant_id"))
+        .with_for_update(read=True, key_share=True)
+    )
 
 
 def _change(tenant_id: int, action: TenantAction, reason: str, operator) -> bool:
