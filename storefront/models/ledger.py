@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import db
 from storefront.models.types import Money, UTCDateTime, utcnow
@@ -36,6 +36,8 @@ class QuotaMovement(db.Model):
     person_hash: Mapped[str] = mapped_column(ForeignKey("quota_persons.person_hash"))
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    # a reservation of an order placed in the same use case is written with it, in one flush
+    order = relationship("Order")
     year: Mapped[int]
     day: Mapped[date]
     annual_amount: Mapped[Decimal] = mapped_column(Money)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.extensions import db
 from storefront.models.types import UTCDateTime, utcnow
@@ -19,6 +19,8 @@ class OutboxEvent(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), nullable=True)
+    # an event of an order placed in the same use case is written with it, in one flush
+    order = relationship("Order")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done: Mapped[list] = mapped_column(JSON, default=list)

@@ -74,9 +74,10 @@ def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: 
     snapshot = build_cart(tenant, request.items, identity, moment)
     _check(snapshot, identity, request.expected_total)
     promoter = referring_promoter(request.referral_code, shopper)
+    # the checkout, its orders and their lines, events and reservations are written by one
+    # flush, right before the stock is taken (_take_stock)
     checkout = Checkout(token=request.token, shopper_id=shopper.id, amount=snapshot.total)
     db.session.add(checkout)
-    db.session.flush()
     try:
         for group in snapshot.groups:
             order = _write_order(checkout, group, shopper, identity, address, snapshot, moment)
@@ -119,9 +120,11 @@ def _owned(
     raise NotFound when either is not theirs."""
     values = {"shopper_id": shopper.id, "address_id": address_id, "identity_id": identity_id}
     row = db.session.execute(_owned_statement(identity_id is not None), values).one_or_none()
-    if row is None:
-        raise NotFound("Address or BuyerIdentity")
-    return row[0], (row[1] if identity_id is not None else None)
+    if row is not None:
+        return row[0], (row[1] if identity_id is not None else None)
+    # which one is not theirs, for the answer to name it (a second read, on this path only)
+    address = db.session.execute(_owned_statement(False), values).one_or_none()
+    raise NotFound("BuyerIdentity" if address is not None else "Address")
 
 
 # The placement's own reads are built once per process: building them took a sizeable share
@@ -168,7 +171,7 @@ def _write_order(checkout, group: CartGroup, shopper, identity, address, snapsho
     quote, template = group.quote, group.lines[0].product.tax_template
     order = Order(
         number=order_number(moment),
-        checkout_id=checkout.id,
+        checkout=checkout,
         shopper_id=shopper.id,
         supplier_id=group.supplier.id,
         tax_tag=group.tax_tag,
@@ -196,7 +199,7 @@ def _write_order(checkout, group: CartGroup, shopper, identity, address, snapsho
     for number, line in enumerate(group.lines, start=1):
         db.session.add(
             OrderLine(
-                order_id=order.id,
+                order=order,
                 line_no=number,
                 product_id=line.product.id,
                 sku=line.product.sku,

@@ -22,10 +22,9 @@ def open_order(order: Order, who: str) -> None:
     """Give a new order its first status, pending payment, and log it."""
     order.status = OrderStatus.PENDING_PAYMENT
     db.session.add(order)
-    db.session.flush()
-    db.session.add(
+    db.session.add(  # written with the order, in the use case's one flush
         OrderEvent(
-            order_id=order.id,
+            order=order,
             actor=who,
             from_status=None,
             to_status=order.status,

@@ -33,8 +33,12 @@ def record(
     use cases); otherwise the tenant in context is stamped on flush.
     """
     data = {key: None if value is None else str(value) for key, value in facts.items()}
-    order_id = order.id if order else None
-    db.session.add(OutboxEvent(name=name, order_id=order_id, tenant_id=tenant_id, data=data))
+    event = OutboxEvent(name=name, tenant_id=tenant_id, data=data)
+    if order is not None and order.id is None:  # placed in this use case: written with it
+        event.order = order
+    else:
+        event.order_id = order.id if order else None
+    db.session.add(event)
 
 
 def retry_now(event_id: int) -> None:

@@ -19,6 +19,7 @@ from storefront.domain.money import round_money
 from storefront.extensions import db
 from storefront.models import BuyerIdentity
 from storefront.models.ledger import QuotaMovement, QuotaPerson
+from storefront.tenancy import require_tenant_id
 
 # Customs counts calendar years and days in China time.
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -167,18 +168,19 @@ def retake(order, annual_limit: Decimal, reason: str) -> bool:
 
 
 def _move(person, order, annual, day_amount, day: date, reason) -> None:
-    db.session.add(
-        QuotaMovement(
-            person_hash=person,
-            tenant_id=order.tenant_id,
-            order_id=order.id,
-            year=day.year,
-            day=day,
-            annual_amount=annual,
-            day_amount=day_amount,
-            reason=reason,
-        )
+    movement = QuotaMovement(
+        person_hash=person,
+        year=day.year,
+        day=day,
+        annual_amount=annual,
+        day_amount=day_amount,
+        reason=reason,
     )
+    if order.id is None:  # placed in this use case: written with it, as this tenant's
+        movement.order, movement.tenant_id = order, require_tenant_id()
+    else:
+        movement.order_id, movement.tenant_id = order.id, order.tenant_id
+    db.session.add(movement)
 
 
 def _held(order_id: int):

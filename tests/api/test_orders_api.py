@@ -107,6 +107,8 @@ def test_mixing_refusal_and_missing_identity_and_changed_price(client, tenants):
     assert error["code"] == "price_changed" and "877.45" in error["fields"]["expected_total"]
     foreign = shopper.place("877.45", address_id=tenants.b.address.id)
     assert foreign.status_code == 422 and "address_id" in foreign.get_json()["error"]["fields"]
+    foreign = shopper.place("877.45", identity_id=tenants.b.identity.id)
+    assert foreign.status_code == 422 and "identity_id" in foreign.get_json()["error"]["fields"]
     assert _orders_of(a) == 1
 
 
