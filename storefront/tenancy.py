@@ -192,7 +192,7 @@ def _with_tenant_criteria(statement, tenant_id: int):
     chosen = filtered.get(tenant_id)
     if chosen is None:
         if len(filtered) >= _KEPT_TENANTS:
-            filtered.clear()  # a process serving many stores keeps its busiest few
+            filtered.clear()  # bounded: a process serving many stores starts the set again
         chosen = filtered[tenant_id] = statement.options(_tenant_criteria(tenant_id))
     return chosen
 

@@ -5,7 +5,9 @@ policy. Both are read by one statement per request, never trusted from memory: a
 or operator's change (a new policy, a suspension, a renamed store) is seen by the very next
 request of every web and job process, and a writer has nothing to invalidate. What the
 process keeps (per app, keyed by slug) is the view built from those rows, reused while the
-rows read are the same: no ORM object, no second query for the policy.
+rows read are the same: no ORM object, no second query for the policy. The view also keeps
+the store's embedding origins once read; their changes bump a column of the store's row
+(`embedding_version`), so a changed list comes with a new view.
 """
 
 from dataclasses import fields
