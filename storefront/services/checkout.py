@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import cache
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront.domain.errors import ErrorCode, Refused
@@ -60,10 +61,8 @@ def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: 
         suspension.refuse_if_suspended(tenant.id)
     except Refused as refused:
         raise CheckoutRefused(refused.code) from None
-    existing = db.session.scalar(_token_statement(), {"token": request.token})
+    existing = _placed_with(request.token, shopper)
     if existing is not None:
-        if existing.shopper_id != shopper.id:
-            raise CheckoutRefused(ErrorCode.TOKEN_REUSED)
         return existing
     if not request.items:
         raise CheckoutRefused(ErrorCode.EMPTY_CART)
@@ -90,10 +89,27 @@ def _place(tenant: Tenant, shopper: Shopper, request: PlacementRequest, moment: 
     except CheckoutRefused:
         db.session.rollback()  # nothing of a refused placement stays, the stock taken included
         raise
+    except IntegrityError:
+        # the same page submitted at once: another submit wrote the token's checkout since
+        # this one looked; nothing of this one stays, and it answers that checkout
+        db.session.rollback()
+        existing = _placed_with(request.token, shopper)
+        if existing is None:
+            raise
+        return existing
     checkout_id = checkout.id
     db.session.commit()
     set_committed_value(checkout, "id", checkout_id)  # an id never changes: no reload to read it
     return checkout
+
+
+def _placed_with(token: str, shopper: Shopper) -> Checkout | None:
+    """Return the checkout the shopper already placed with this page's token, if any; a token
+    of another shopper's page is refused."""
+    existing = db.session.scalar(_token_statement(), {"token": token})
+    if existing is not None and existing.shopper_id != shopper.id:
+        raise CheckoutRefused(ErrorCode.TOKEN_REUSED)
+    return existing
 
 
 def _check(snapshot: CartSnapshot, identity, expected_total: Decimal | None) -> None:
