@@ -8,12 +8,11 @@ from sqlalchemy import delete
 from storefront.api.operation import spec
 from storefront.extensions import db
 from storefront.models import EmbedOrigin
-from storefront.services.embedding import allow_origin
 from storefront.tenancy import tenant_context
 from tests.api.helpers import bearer, shopper_token
 from tests.api.test_rate_limits import limits  # noqa: F401 - small limits, fresh counters
+from tests.support.embedding import A_SITE, B_SITE, allow_own_sites
 
-A_SITE, B_SITE = "https://a-shop.example.com", "https://b-shop.example.com"
 STRANGER = "https://elsewhere.example.net"
 CORS_HEADERS = (
     "Access-Control-Allow-Origin",
@@ -28,10 +27,7 @@ CORS_HEADERS = (
 @pytest.fixture
 def allowed(tenants):
     """Store A allows A_SITE; store B allows B_SITE."""
-    for store, origin in ((tenants.a, A_SITE), (tenants.b, B_SITE)):
-        with tenant_context(store.tenant.id):
-            allow_origin(origin, "test")
-    return tenants
+    return allow_own_sites(tenants)
 
 
 def preflight(client, url: str, origin: str, method: str = "POST"):

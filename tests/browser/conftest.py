@@ -118,3 +118,14 @@ def save_step(page, name: str) -> None:
     """Keep a screenshot of a step as a test artefact."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def open_newest_link(page, base: str, address: str) -> None:
+    """Open the link of the newest message to `address` (sent by a job after the response)."""
+    message = page.locator(".outbox-message", has_text=address).first
+    for _ in range(40):  # up to ten seconds: the job runs after the response
+        page.goto(f"{base}/outbox")
+        if message.count():
+            break
+        page.wait_for_timeout(250)
+    message.locator(".outbox-link").first.click()

@@ -4,7 +4,8 @@ the new owner finds an empty store and its checklist (issue 13)."""
 
 import pytest
 
-from tests.support.applications import PDF, PNG
+from tests.browser.conftest import open_newest_link
+from tests.support.applications import FORM, PDF, PNG
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -37,37 +38,17 @@ def _apply(page, server, documents) -> None:
     page.wait_for_url("**/join/application")
     assert page.locator("#confirm-email").count() == 1  # not yet proven: a draft only
     assert page.locator("#submit").is_disabled()
-    for name, value in {
-        "company_name": "宁波海淘贸易有限公司",
-        "credit_code": "91350100m000100y43",
-        "legal_person": "王海",
-        "contact_name": "李娜",
-        "contact_phone": "13800138000",
-        "contact_email": "lina@haitao.example",
-        "store_name": "海淘优选",
-        "store_slug": "haitao-mall",
-    }.items():
+    for name, value in FORM.items():
         page.fill(f"input[name={name}]", value)
     for purpose, path in documents.items():
         page.set_input_files(f"input[name={purpose}]", path)
     page.click("#save")
     page.wait_for_selector(".alert-success")
-    _open_newest_link(page, server, EMAIL)  # the sign-up's confirmation link
+    open_newest_link(page, server, EMAIL)  # the sign-up's confirmation link
     page.wait_for_url("**/join/application")
     assert page.locator("#confirm-email").count() == 0
     page.click("#submit")
     page.wait_for_selector('.review-summary [data-state="submitted"]')
-
-
-def _open_newest_link(page, base: str, address: str) -> None:
-    """Open the link of the newest message to `address` (sent by a job after the response)."""
-    message = page.locator(".outbox-message", has_text=address).first
-    for _ in range(20):
-        page.goto(f"{base}/outbox")
-        if message.count():
-            break
-        page.wait_for_timeout(250)
-    message.locator(".outbox-link").first.click()
 
 
 def _sign_in(page, url: str, email: str, password: str) -> None:

@@ -3,21 +3,10 @@ sets a password and lands in the merchant console (issue 13, staff management)."
 
 import pytest
 
-from tests.browser.conftest import save_step
+from tests.browser.conftest import open_newest_link, save_step
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def _open_newest_link(page, base: str, address: str) -> None:
-    """Open the link of the newest message to `address` (sent by a job after the response)."""
-    message = page.locator(".outbox-message", has_text=address).first
-    for _ in range(20):
-        page.goto(f"{base}/outbox")
-        if message.count():
-            break
-        page.wait_for_timeout(250)
-    message.locator(".outbox-link").first.click()
 
 
 def test_an_invited_colleague_joins_the_console(browser, desktop, live_server, stores):
@@ -38,7 +27,7 @@ def test_an_invited_colleague_joins_the_console(browser, desktop, live_server, s
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     colleague = context.new_page()
     try:
-        _open_newest_link(colleague, live_server, "xiaoming@example.com")
+        open_newest_link(colleague, live_server, "xiaoming@example.com")
         assert "加入商家后台" in colleague.content()
         colleague.fill("input[name=name]", "王小明")
         colleague.fill("input[name=password]", "a long colleague password")

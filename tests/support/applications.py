@@ -2,6 +2,9 @@
 
 import io
 import itertools
+import secrets
+
+from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.models import Applicant
@@ -19,6 +22,17 @@ PNG = (
     b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 VALID_CODE = "91350100M000100Y43"  # GB 32100 check character 3
+# The application form as an applicant types it (the code in lower case: the form normalises it)
+FORM = {
+    "company_name": "宁波海淘贸易有限公司",
+    "credit_code": VALID_CODE.lower(),
+    "legal_person": "王海",
+    "contact_name": "李娜",
+    "contact_phone": "13800138000",
+    "contact_email": "lina@haitao.example",
+    "store_name": "海淘优选",
+    "store_slug": "haitao-mall",
+}
 
 
 def applicant(email: str | None = None, confirmed: bool = True) -> Applicant:
@@ -32,17 +46,17 @@ def applicant(email: str | None = None, confirmed: bool = True) -> Applicant:
 
 
 def values(slug: str | None = None, **changes) -> ApplicationValues:
-    fields = {
-        "company_name": "宁波海淘贸易有限公司",
-        "credit_code": VALID_CODE,
-        "legal_person": "王海",
-        "contact_name": "李娜",
-        "contact_phone": "13800138000",
-        "contact_email": "lina@haitao.example",
-        "store_name": "海淘优选",
-        "store_slug": slug or f"haitao-{next(_seq)}",
-    }
+    fields = FORM | {"credit_code": VALID_CODE, "store_slug": slug or f"haitao-{next(_seq)}"}
     return ApplicationValues(**(fields | changes))
+
+
+def sign_up(client, password: str, domain: str) -> Applicant:
+    """A new applicant by the sign-up form, at an address of its own under `domain` (the
+    sandbox mailer keeps every test's mail)."""
+    email = f"boss-{secrets.token_hex(4)}@{domain}"
+    form = {"email": email, "password": password, "confirm": password}
+    assert client.post("/join/", data=form).status_code == 302  # its mail sent after it
+    return db.session.scalar(select(Applicant).where(Applicant.email == email))
 
 
 def documents() -> dict:

@@ -1,7 +1,5 @@
 """An applicant confirms its e-mail address by a mailed link before it may submit."""
 
-import secrets
-
 import pytest
 from sqlalchemy import select
 
@@ -10,6 +8,7 @@ from storefront.extensions import db
 from storefront.models import Applicant, MerchantApplication
 from storefront.services import applicant_email, applications
 from tests.support import applications as support
+from tests.support.applications import sign_up
 from tests.support.mail import last_link, sent_to
 
 PASSWORD = "applicant's first password"
@@ -18,11 +17,7 @@ CONFIRM_FIRST = "请先确认您的电子邮件"
 
 @pytest.fixture
 def applicant(client, session) -> Applicant:
-    """A new applicant by the sign-up (the sandbox mailer keeps every test's mail)."""
-    email = f"boss-{secrets.token_hex(4)}@haitao-confirm.example"
-    form = {"email": email, "password": PASSWORD, "confirm": PASSWORD}
-    assert client.post("/join/", data=form).status_code == 302  # its mail sent after it
-    return db.session.scalar(select(Applicant).where(Applicant.email == email))
+    return sign_up(client, PASSWORD, "haitao-confirm.example")
 
 
 def _sign_in(client, applicant: Applicant) -> None:

@@ -1,14 +1,12 @@
 """An applicant who forgot its password asks for a link on the application's sign-in page."""
 
-import secrets
-
 import pytest
-from sqlalchemy import select
 
 from storefront.domain.errors import ErrorCode, Refused
 from storefront.extensions import db
 from storefront.models import Applicant
 from storefront.services import password_reset
+from tests.support.applications import sign_up
 from tests.support.mail import last_link, sent_to
 
 PASSWORD = "applicant's first password"
@@ -18,11 +16,7 @@ SAME_ANSWER = "如果有账号使用此邮箱"
 
 @pytest.fixture
 def applicant(client, session) -> Applicant:
-    """A new applicant (the sandbox mailer keeps every test's mail: an address of its own)."""
-    email = f"boss-{secrets.token_hex(4)}@haitao-reset.example"
-    form = {"email": email, "password": PASSWORD, "confirm": PASSWORD}
-    assert client.post("/join/", data=form).status_code == 302  # its mail sent after it
-    return db.session.scalar(select(Applicant).where(Applicant.email == email))
+    return sign_up(client, PASSWORD, "haitao-reset.example")
 
 
 def _sign_in(client, applicant, password: str = PASSWORD):

@@ -12,19 +12,8 @@ from storefront.models import Applicant, MerchantApplication
 from storefront.services import reviews
 from storefront.services.applications import KIND
 from tests.support import applications as support
-from tests.support.applications import PDF, PNG, login_applicant
+from tests.support.applications import FORM, PDF, PNG, login_applicant
 from tests.support.mail import last_link
-
-FORM = {
-    "company_name": "宁波海淘贸易有限公司",
-    "credit_code": "91350100m000100y43",
-    "legal_person": "王海",
-    "contact_name": "李娜",
-    "contact_phone": "13800138000",
-    "contact_email": "lina@haitao.example",
-    "store_name": "海淘优选",
-    "store_slug": "haitao-mall",
-}
 
 
 def _with_files(**files) -> dict:

@@ -16,19 +16,14 @@ from storefront.services.embedding import allow_origin, is_allowed, remove_origi
 from storefront.tenancy import tenant_context
 from tests.conftest import app_config
 from tests.support import factories
+from tests.support.embedding import A_SITE, B_SITE, allow_own_sites
 from tests.web.helpers import login_shopper, login_staff
-
-A_SITE, B_SITE = "https://a-shop.example.com", "https://b-shop.example.com"
 
 
 @pytest.fixture
 def allowed(tenants):
     """Store A allows A_SITE and the loopback host; store B allows B_SITE."""
-    for store, origins in ((tenants.a, (A_SITE, "http://127.0.0.1:5001")), (tenants.b, (B_SITE,))):
-        with tenant_context(store.tenant.id):
-            for origin in origins:
-                allow_origin(origin, "test")
-    return tenants
+    return allow_own_sites(tenants, "http://127.0.0.1:5001")
 
 
 def frame_ancestors(response) -> str:

@@ -6,20 +6,14 @@ import pytest
 
 from storefront.extensions import db
 from storefront.models.types import utcnow
-from storefront.services.embedding import allow_origin
-from storefront.tenancy import tenant_context
+from tests.support.embedding import A_SITE, B_SITE, allow_own_sites
 from tests.web.test_embedding import frame_ancestors
-
-A_SITE, B_SITE = "https://a-shop.example.com", "https://b-shop.example.com"
 
 
 @pytest.fixture
 def allowed(tenants):
     """Store A allows A_SITE; store B allows B_SITE."""
-    for store, origin in ((tenants.a, A_SITE), (tenants.b, B_SITE)):
-        with tenant_context(store.tenant.id):
-            allow_origin(origin, "test")
-    return tenants
+    return allow_own_sites(tenants)
 
 
 @pytest.mark.parametrize(
