@@ -13,6 +13,7 @@ from storefront import crypto, errors, events, i18n, input_hardening, jobs, log_
 from storefront.cli import register_commands
 from storefront.config import load_config
 from storefront.extensions import csrf, db, login_manager, migrate
+from storefront.prepared_statements import keep_prepared_statements
 from storefront.web import init_tenancy
 
 
@@ -25,6 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
     crypto.init_app(app)
     log_redaction.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            keep_prepared_statements(engine)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
     login_manager.init_app(app)
