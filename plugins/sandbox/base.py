@@ -65,6 +65,25 @@ class RecordStore:
             raise PortError("unknown_request", f"no request {record_id!r} in the sandbox")
         return dict(record)
 
+    def find(self, record_id: str, default: dict | None = None) -> dict | None:
+        """Return the record, or `default` when there is none."""
+        try:
+            return self.get(record_id)
+        except PortError:
+            return default
+
+    def ids(self) -> list[str]:
+        """Return the ids of the records, sorted, without reading them."""
+        if self._folder is None:
+            return sorted(self._memory)
+        return sorted(path.stem for path in self._folder.glob("*.json"))
+
+    def delete(self, record_id: str) -> None:
+        if self._folder is None:
+            self._memory.pop(record_id, None)
+        else:
+            (self._folder / f"{record_id}.json").unlink(missing_ok=True)
+
     def all(self) -> list[dict]:
         if self._folder is None:
             return [dict(record) for record in self._memory.values()]

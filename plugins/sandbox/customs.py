@@ -18,7 +18,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 
 from cryptography import x509
@@ -31,6 +30,7 @@ from wtforms.validators import Optional, ValidationError
 from plugins.customs.folder import CustomsFolder, is_safe_name
 from plugins.customs.signer import SignerSettingsForm, XmlDsigSigner, load_certificate
 from plugins.customs.untrusted_xml import parse_untrusted
+from plugins.sandbox import customs_ledger as ledger
 from plugins.sandbox import customs_office as office
 from plugins.sandbox import customs_tax as tax
 from plugins.sandbox.base import Sandbox, SandboxSettingsForm
@@ -59,7 +59,7 @@ class SandboxCustomsTransport(Sandbox):
     PLUGIN_ID = "sandbox_customs_transport"
     KIND = Port.CUSTOMS_TRANSPORT
     SANDBOX = PLUGIN_ID
-    SANDBOX_KINDS = ("messages", "state")
+    SANDBOX_KINDS = ("state", *ledger.KINDS)
     SettingsForm = CustomsSandboxSettingsForm
 
     def __init__(self, settings: Mapping[str, str], clock: Callable[[], float] = time.time):
@@ -72,6 +72,7 @@ class SandboxCustomsTransport(Sandbox):
         super().__init__({**settings, "fail": "" if failure == "reject_once" else failure}, clock)
         self.failure = failure
         self.files = CustomsFolder(settings["folder"])
+        self.ledger = ledger.CustomsLedger(self.stores)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -89,30 +90,29 @@ class SandboxCustomsTransport(Sandbox):
         if not is_safe_name(message.message_id):
             raise PortError("bad_message", f"{message.message_id!r} is not a message id")
         documents = office.read_declaration(parse_untrusted(message.xml))
-        store = self.stores["messages"]
         with self._locked():
-            known = {record["id"]: record for record in store.all()}
-            if message.message_id in known:
-                return known[message.message_id]["file"]
+            known = self.ledger.message(message.message_id)
+            if known is not None:
+                return known["file"]
             sent_at = self.clock()
             for document in documents:
-                verdict = self._verdict(document, known.values(), sent_at)
+                verdict = self._verdict(document, sent_at)
                 document["receipts"] = office.plan(document, sent_at, self.delay, verdict)
                 if document["kind"] == "621":
-                    declared = _declared_tax(document, known.values())
+                    declared = self.ledger.declared_tax(document["order_no"])
                     document["tax_bills"] = tax.plan_bills(document, declared, self.delay)
             name = self.files.send(message)
             record = {"id": message.message_id, "file": name, "sent_at": sent_at}
-            store.put(message.message_id, {**record, "documents": documents})
+            self.ledger.add({**record, "documents": documents})
         return name
 
-    def _verdict(self, document: dict, records, sent_at: float) -> tuple[str, str] | None:
+    def _verdict(self, document: dict, sent_at: float) -> tuple[str, str] | None:
         first_time = document["fields"]["appType"] == "1"
         if self.failure == "reject" or (self.failure == "reject_once" and first_time):
             return office.REJECTION
         if document["kind"] != "621":
             return None
-        return office.over_the_limit(document, _quota_used(document, records, sent_at))
+        return office.over_the_limit(document, self.ledger.quota_used(document, sent_at))
 
     def collect(self) -> tuple[InboundFile, ...]:
         """Write the receipts that came due, then return the inbox files sorted by name."""
@@ -127,8 +127,8 @@ class SandboxCustomsTransport(Sandbox):
         self.files.acknowledge(name)
 
     def _answer(self, now_ms: int) -> None:
-        store, due, changed = self.stores["messages"], defaultdict(list), {}
-        for record in store.all():
+        due, changed = defaultdict(list), {}
+        for record in self.ledger.unanswered():
             for document in record["documents"]:
                 answers = [(document["kind"], item) for item in document["receipts"]]
                 answers += [(tax.KIND, item) for item in document.get("tax_bills", ())]
@@ -142,8 +142,8 @@ class SandboxCustomsTransport(Sandbox):
             items = sorted(due[kind], key=lambda item: item[1]["return_ms"], reverse=True)
             for start in range(0, len(items), BATCH):
                 self._write(kind, items[start : start + BATCH], now_ms)
-        for record_id, record in changed.items():
-            store.put(record_id, record)
+        for record in changed.values():
+            self.ledger.update(record)
 
     def _write(self, kind: str, items: list[tuple[dict, dict]], now_ms: int) -> None:
         state = self.stores["state"]
@@ -163,37 +163,6 @@ class SandboxCustomsTransport(Sandbox):
         for name in (f"{stem}.xml", f"{stem}_copy.xml"):  # customs sends duplicates
             self.files.write_atomically("inbox", name, content)
         state.put("files", {"count": number + 1})
-
-
-def _declared_tax(inventory: dict, records) -> Decimal | None:
-    """Return the taxTotal of the order's latest CEB311 (None if customs never had one)."""
-    declared = None
-    for record in sorted(records, key=lambda record: record["sent_at"]):
-        for other in record["documents"]:
-            if other["kind"] == "311" and other.get("order_no") == inventory["order_no"]:
-                declared = Decimal(other["tax_total"] or "0")
-    return declared
-
-
-def _quota_used(document: dict, records, sent_at: float) -> Decimal:
-    """Sum the buyer's accepted inventories this calendar year, the latest version of each."""
-    latest: dict[str, dict] = {}
-    for record in sorted(records, key=lambda record: record["sent_at"]):
-        for other in record["documents"]:
-            if other["kind"] == "621":
-                latest[other["fields"]["copNo"]] = {**other, "sent_at": record["sent_at"]}
-    latest.pop(document["fields"]["copNo"], None)  # a change replaces its earlier version
-    year = office.china_year(sent_at)
-    return sum(
-        (
-            Decimal(other["total"])
-            for other in latest.values()
-            if other["buyer_id"] == document["buyer_id"]
-            and office.china_year(other["sent_at"]) == year
-            and other["receipts"][-1]["status"] == "800"
-        ),
-        Decimal(0),
-    )
 
 
 class SandboxSignerSettingsForm(SignerSettingsForm):

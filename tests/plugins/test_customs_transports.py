@@ -352,6 +352,21 @@ def test_a_change_replaces_its_inventory_and_a_new_year_starts_afresh(tmp_path):
     assert found["C3"][-1].return_status == "800"
 
 
+def test_a_send_reads_only_what_it_checks_and_answered_messages_are_left_alone(tmp_path):
+    """Each send used to read every declaration ever taken: slower with each one. Now an
+    answered message of another order and buyer is never read again."""
+    clock = Clock()
+    sandbox = customs(tmp_path, clock, delay=0)
+    sandbox.send(inventory(1, buyer="110101199003070038"))
+    assert receipts_of(sandbox.collect())["KJ0001-1"][-1].return_status == "800"
+    (tmp_path / "messages" / f"{guid(1)}.json").write_text("not a record")
+    sandbox.send(order(2))
+    sandbox.send(inventory(3, totals=("25000.00",)))
+    found = receipts_of(sandbox.collect())
+    assert found["KJ0003-1"][-1].return_status == "800"
+    assert found["3122480001|KJ0002"][-1].return_status == "120"
+
+
 def test_unavailable_on_demand(tmp_path):
     sandbox = customs(tmp_path, Clock(), fail="unavailable")
     with pytest.raises(PortUnavailable):
