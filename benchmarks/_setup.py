@@ -3,6 +3,7 @@
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,7 +21,8 @@ from tests.support.servers import free_port, postgres_server
 ROOT = Path(__file__).resolve().parents[1]
 # Apps built here keep their files (uploads, sandboxes) in a folder of their own, never in the
 # instance folder the demo and the tests read.
-os.environ.setdefault("KUAJING_INSTANCE_PATH", str(ROOT / "instance-bench"))
+INSTANCE = ROOT / "instance-bench"
+os.environ.setdefault("KUAJING_INSTANCE_PATH", str(INSTANCE))
 # One Fernet key for the set-up app and the served app: both read the ID numbers.
 ENCRYPTION_KEY = "lZ0hJbq2q1Wv0m0o9mKq3eH2qkq6Zx3GzE4bQq1p9Xo="
 
@@ -40,8 +42,11 @@ def migrated_app(**config):
     """Yield an app on a fresh PostgreSQL with the schema migrated.
 
     The server loads pg_stat_statements: statements are counted where they arrive, so the
-    product runs as in production (no counting hook in the application).
+    product runs as in production (no counting hook in the application). The sandboxes start
+    empty too: store 1 of an earlier run is another store, and its records would weigh on this
+    run's figures.
     """
+    shutil.rmtree(INSTANCE / "sandbox", ignore_errors=True)
     with postgres_server("-c shared_preload_libraries=pg_stat_statements") as url:
         app = create_app(
             {
@@ -111,7 +116,7 @@ def _served_env(database_url: str, env: dict | None) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": database_url,
-        "KUAJING_INSTANCE_PATH": str(ROOT / "instance-bench"),
+        "KUAJING_INSTANCE_PATH": str(INSTANCE),
         "KUAJING_ENV": "development",  # plain-http cookies on loopback
         "SECRET_KEY": "bench-only-secret",
         "ENCRYPTION_KEYS": ENCRYPTION_KEY,
