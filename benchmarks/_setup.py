@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -198,6 +199,8 @@ def _wait(base: str, timeout: float = 60) -> None:
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 - loopback only
+            return
+        except urllib.error.HTTPError:  # it answers, if not this path
             return
         except OSError:
             time.sleep(0.2)

@@ -10,11 +10,14 @@ the server (pg_stat_statements).
 1. domain: `quote_order` calls per second (pure function, one core);
 2. HTTP, 8 signed-in clients: the cart quote (JSON), a product page and the store home
    (20 products), each against a bare Flask JSON endpoint on the same gunicorn settings;
+   and the quote's own statements replayed without the application (benchmarks.
+   statement_floor), the floor under the quote's figure;
 3. placement, 8 concurrent shoppers (different persons) on one shared product, through the
    placement service in 1 and 2 processes, against the same writes in plain SQL.
 """
 
 import argparse
+import functools
 import http.client
 import multiprocessing
 import re
@@ -25,9 +28,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks import plain_sql
+from benchmarks import plain_sql, statement_floor
 from benchmarks._setup import (
     ENCRYPTION_KEY,
     StatementCounter,
@@ -37,6 +41,7 @@ from benchmarks._setup import (
     migrated_app,
     rq_workers,
 )
+from benchmarks.statement_floor import STATEMENTS_FILE as FLOOR
 from storefront.domain.limits import BUILTIN_POLICIES, QuoteLine, quote_order
 from storefront.domain.tax import TaxRates, TaxTag
 from storefront.extensions import db
@@ -46,6 +51,7 @@ from tests.support.servers import redis_server
 
 CLIENTS = 8
 HOME_PRODUCTS = 20
+REPLAYERS = {"psycopg": "with psycopg", "engine": "through a SQLAlchemy engine"}
 
 
 def domain_rate(seconds: float) -> float:
@@ -174,17 +180,20 @@ def http_rate(browsers: list[Browser], path: str, seconds: float) -> float:
     return sum(count) / seconds
 
 
-def http_figures(url: str, redis_url: str, store: dict, seconds: float) -> None:
-    """Print quote, product page and store home beside the bare Flask endpoint."""
+def http_figures(url: str, redis_url: str, store: dict, seconds: float, floor: Path) -> None:
+    """Print quote, product page and store home beside the bare Flask endpoint, and the quote's
+    own statements replayed without the application (`floor`: the recorded statements)."""
     counter, shop = StatementCounter(url), f"/s/{store['slug']}"
     env = {"REDIS_URL": redis_url}
     with (
         rq_workers(url, redis_url, 1),
         gunicorn(url, env=env) as base,
         gunicorn(url, app="benchmarks.bare_app:app") as bare_base,
+        gunicorn(url, app="benchmarks.statement_floor:app", env={FLOOR: str(floor)}) as replay,
     ):
         browsers = signed_in_browsers(base, store, CLIENTS)
         bare = [Browser(bare_base) for _ in range(CLIENTS)]
+        replaying = [Browser(replay) for _ in range(CLIENTS)]
         paths = {
             "cart quote": f"{shop}/cart/quote.json",
             "product page": f"{shop}/products/{store['product']}",
@@ -206,8 +215,10 @@ def http_figures(url: str, redis_url: str, store: dict, seconds: float) -> None:
 
         phases = {"bare": lambda: http_rate(bare, "/", seconds)}
         phases.update({name: phase(name) for name in paths})
+        for replayer in REPLAYERS:
+            phases[replayer] = functools.partial(http_rate, replaying, f"/{replayer}", seconds)
         results = interleaved(phases)
-        for browser in browsers + bare:
+        for browser in browsers + bare + replaying:
             browser.connection.close()
     reference = statistics.median(results["bare"])
     for name, goal in zip(paths, (4, 5, 6), strict=True):
@@ -217,6 +228,12 @@ def http_figures(url: str, redis_url: str, store: dict, seconds: float) -> None:
             f"×{reference / rate:.1f} (goal ≤ {goal}) · "
             f"{counts['statements'] / counts['requests']:.1f} statements, "
             f"{counts['round_trips'] / counts['requests']:.1f} round trips per request"
+        )
+    for replayer, label in REPLAYERS.items():
+        rate = statistics.median(results[replayer])
+        print(
+            f"  the cart quote's statements alone, replayed {label}: {rate:,.0f}/s · "
+            f"×{reference / rate:.1f} of bare Flask JSON"
         )
 
 
@@ -344,9 +361,10 @@ def main() -> None:
     options = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10}}
     with redis_server() as redis_url, migrated_app(**options) as (app, url):
         store = build_store(app, 32)
+        floor = statement_floor.record_quote(app, store, factories.PASSWORD)
         with app.app_context():
             db.engine.dispose()
-        http_figures(url, redis_url, store, seconds)
+        http_figures(url, redis_url, store, seconds, floor)
         placement_figures(url, store, seconds)
 
 
