@@ -73,6 +73,8 @@ class SandboxCustomsTransport(Sandbox):
         self.failure = failure
         self.files = CustomsFolder(settings["folder"])
         self.ledger = ledger.CustomsLedger(self.stores)
+        with self._locked():
+            self.ledger.index_earlier_messages()
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -130,9 +132,7 @@ class SandboxCustomsTransport(Sandbox):
         due, changed = defaultdict(list), {}
         for record in self.ledger.unanswered():
             for document in record["documents"]:
-                answers = [(document["kind"], item) for item in document["receipts"]]
-                answers += [(tax.KIND, item) for item in document.get("tax_bills", ())]
-                for kind, item in answers:
+                for kind, item in ledger.answers(document):
                     if not item["written"] and item["due_ms"] <= now_ms:
                         item["written"] = True
                         due[kind].append((document, item))

@@ -12,6 +12,7 @@ import hashlib
 from decimal import Decimal
 
 from plugins.sandbox import customs_office as office
+from plugins.sandbox import customs_tax as tax
 from plugins.sandbox.base import RecordStore
 
 KINDS = ("messages", "buyers", "orders", "pending")
@@ -27,6 +28,16 @@ class CustomsLedger:
     def __init__(self, stores: dict[str, RecordStore]) -> None:
         self.messages, self.buyers = stores["messages"], stores["buyers"]
         self.orders, self.pending = stores["orders"], stores["pending"]
+        self.state = stores["state"]
+
+    def index_earlier_messages(self) -> None:
+        """Index, once, the messages a sandbox kept before it had indexes."""
+        if self.state.find("ledger") is not None:
+            return
+        for record in sorted(self.messages.all(), key=lambda record: record["sent_at"]):
+            self.add(record)
+            self.update(record)  # answered already: not pending
+        self.state.put("ledger", {"indexed": True})
 
     def message(self, message_id: str) -> dict | None:
         return self.messages.find(message_id)
@@ -69,7 +80,7 @@ class CustomsLedger:
     def update(self, record: dict) -> None:
         """Save a message whose receipts were written; it leaves the pending ones when all are."""
         self.messages.put(record["id"], record)
-        if all(item["written"] for item in _answers(record)):
+        if all(item["written"] for doc in record["documents"] for _, item in answers(doc)):
             self.pending.delete(record["id"])
 
     def _index_inventory(self, document: dict, sent_at: float) -> None:
@@ -91,9 +102,7 @@ class CustomsLedger:
             self.orders.put(key, {"tax_total": document["tax_total"], "sent_at": sent_at})
 
 
-def _answers(record: dict) -> list[dict]:
-    return [
-        item
-        for document in record["documents"]
-        for item in (*document["receipts"], *document.get("tax_bills", ()))
-    ]
+def answers(document: dict) -> list[tuple[str, dict]]:
+    """Every answer planned for a document, with the kind of message it comes in."""
+    receipts = [(document["kind"], item) for item in document["receipts"]]
+    return receipts + [(tax.KIND, item) for item in document.get("tax_bills", ())]

@@ -1,6 +1,7 @@
 """The folder transport and the sandbox customs that answers through the same folders."""
 
 import base64
+import shutil
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -365,6 +366,19 @@ def test_a_send_reads_only_what_it_checks_and_answered_messages_are_left_alone(t
     found = receipts_of(sandbox.collect())
     assert found["KJ0003-1"][-1].return_status == "800"
     assert found["3122480001|KJ0002"][-1].return_status == "120"
+
+
+def test_messages_kept_before_the_indexes_are_indexed_once(tmp_path):
+    clock = Clock()
+    customs(tmp_path, clock, delay=0).send(inventory(1, totals=("25000.00",)))
+    for index in ("buyers", "orders", "pending"):  # the layout of earlier versions
+        shutil.rmtree(tmp_path / index)
+    (tmp_path / "state" / "ledger.json").unlink()
+    sandbox = customs(tmp_path, clock, delay=0)
+    sandbox.send(inventory(2, totals=("2000.00",)))  # 25010 + 2010 > 26000
+    found = receipts_of(sandbox.collect())
+    assert found["KJ0001-1"][-1].return_status == "800"  # still answered
+    assert found["KJ0002-1"][-1].return_status == "-621018"  # the year so far counts
 
 
 def test_unavailable_on_demand(tmp_path):
