@@ -59,7 +59,7 @@ class SandboxCustomsTransport(Sandbox):
     PLUGIN_ID = "sandbox_customs_transport"
     KIND = Port.CUSTOMS_TRANSPORT
     SANDBOX = PLUGIN_ID
-    SANDBOX_KINDS = ("state", *ledger.KINDS)
+    SANDBOX_KINDS = ledger.KINDS
     SettingsForm = CustomsSandboxSettingsForm
 
     def __init__(self, settings: Mapping[str, str], clock: Callable[[], float] = time.time):

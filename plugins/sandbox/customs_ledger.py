@@ -15,7 +15,7 @@ from plugins.sandbox import customs_office as office
 from plugins.sandbox import customs_tax as tax
 from plugins.sandbox.base import RecordStore
 
-KINDS = ("messages", "buyers", "orders", "pending")
+KINDS = ("messages", "buyers", "orders", "pending", "state")  # state: shared with the transport
 
 
 def _key(value: str) -> str:
@@ -36,7 +36,7 @@ class CustomsLedger:
             return
         for record in sorted(self.messages.all(), key=lambda record: record["sent_at"]):
             self.add(record)
-            self.update(record)  # answered already: not pending
+            self.update(record)  # pending only while some of its receipts are not written
         self.state.put("ledger", {"indexed": True})
 
     def message(self, message_id: str) -> dict | None:
