@@ -53,7 +53,13 @@ def record_quote(flask_app, store: dict, password: str) -> Path:
     item = {"product_id": store["product"], "quantity": 2}
     post_form(f"{shop}/cart/items", f"{shop}/products/{store['product']}", item)
     quote, recorded = f"{shop}/cart/quote.json", []
-    assert client.get(quote, **base).status_code == 200
+
+    def ask_quote() -> None:
+        response = client.get(quote, **base)
+        if response.status_code != 200:
+            raise RuntimeError(f"the cart quote answered {response.status_code}")
+
+    ask_quote()
 
     def note(conn, cursor, statement, parameters, context, executemany):
         values = {key: _json_value(value) for key, value in (parameters or {}).items()}
@@ -63,10 +69,11 @@ def record_quote(flask_app, store: dict, password: str) -> Path:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", note)
     try:
-        assert client.get(quote, **base).status_code == 200
+        ask_quote()
     finally:
         event.remove(engine, "before_cursor_execute", note)
     path = Path(flask_app.instance_path) / "floor-statements.json"
+    path.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no instance folder yet
     path.write_text(json.dumps(recorded))
     return path
 
